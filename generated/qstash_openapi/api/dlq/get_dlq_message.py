@@ -1,0 +1,168 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.dlq_message import DlqMessage
+from ...types import Response
+
+
+def _get_kwargs(
+    dlq_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/dlq/{dlq_id}".format(
+            dlq_id=quote(str(dlq_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | DlqMessage:
+    if response.status_code == 200:
+        response_200 = DlqMessage.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = cast(Any, None)
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = cast(Any, None)
+        return response_5xx
+
+    response_default = cast(Any, None)
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | DlqMessage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    dlq_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | DlqMessage]:
+    """Get a DLQ message
+
+     Returns one DLQ entry with the last response the destination gave.
+
+    Args:
+        dlq_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DlqMessage]
+    """
+
+    kwargs = _get_kwargs(
+        dlq_id=dlq_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    dlq_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | DlqMessage | None:
+    """Get a DLQ message
+
+     Returns one DLQ entry with the last response the destination gave.
+
+    Args:
+        dlq_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DlqMessage
+    """
+
+    return sync_detailed(
+        dlq_id=dlq_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    dlq_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | DlqMessage]:
+    """Get a DLQ message
+
+     Returns one DLQ entry with the last response the destination gave.
+
+    Args:
+        dlq_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DlqMessage]
+    """
+
+    kwargs = _get_kwargs(
+        dlq_id=dlq_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    dlq_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | DlqMessage | None:
+    """Get a DLQ message
+
+     Returns one DLQ entry with the last response the destination gave.
+
+    Args:
+        dlq_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DlqMessage
+    """
+
+    return (
+        await asyncio_detailed(
+            dlq_id=dlq_id,
+            client=client,
+        )
+    ).parsed

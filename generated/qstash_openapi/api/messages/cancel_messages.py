@@ -1,0 +1,417 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.cancel_messages_response import CancelMessagesResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    message_ids: list[str] | Unset = UNSET,
+    url_query: list[str] | Unset = UNSET,
+    topic_name: list[str] | Unset = UNSET,
+    queue_name: list[str] | Unset = UNSET,
+    schedule_id: list[str] | Unset = UNSET,
+    label: list[str] | Unset = UNSET,
+    flow_control_key: list[str] | Unset = UNSET,
+    caller_ip: list[str] | Unset = UNSET,
+    host: list[str] | Unset = UNSET,
+    path: list[str] | Unset = UNSET,
+    from_date: int | Unset = UNSET,
+    to_date: int | Unset = UNSET,
+    count: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_message_ids: list[str] | Unset = UNSET
+    if not isinstance(message_ids, Unset):
+        json_message_ids = message_ids
+
+    params["messageIds"] = json_message_ids
+
+    json_url_query: list[str] | Unset = UNSET
+    if not isinstance(url_query, Unset):
+        json_url_query = url_query
+
+    params["url"] = json_url_query
+
+    json_topic_name: list[str] | Unset = UNSET
+    if not isinstance(topic_name, Unset):
+        json_topic_name = topic_name
+
+    params["topicName"] = json_topic_name
+
+    json_queue_name: list[str] | Unset = UNSET
+    if not isinstance(queue_name, Unset):
+        json_queue_name = queue_name
+
+    params["queueName"] = json_queue_name
+
+    json_schedule_id: list[str] | Unset = UNSET
+    if not isinstance(schedule_id, Unset):
+        json_schedule_id = schedule_id
+
+    params["scheduleId"] = json_schedule_id
+
+    json_label: list[str] | Unset = UNSET
+    if not isinstance(label, Unset):
+        json_label = label
+
+    params["label"] = json_label
+
+    json_flow_control_key: list[str] | Unset = UNSET
+    if not isinstance(flow_control_key, Unset):
+        json_flow_control_key = flow_control_key
+
+    params["flowControlKey"] = json_flow_control_key
+
+    json_caller_ip: list[str] | Unset = UNSET
+    if not isinstance(caller_ip, Unset):
+        json_caller_ip = caller_ip
+
+    params["callerIp"] = json_caller_ip
+
+    json_host: list[str] | Unset = UNSET
+    if not isinstance(host, Unset):
+        json_host = host
+
+    params["host"] = json_host
+
+    json_path: list[str] | Unset = UNSET
+    if not isinstance(path, Unset):
+        json_path = path
+
+    params["path"] = json_path
+
+    params["fromDate"] = from_date
+
+    params["toDate"] = to_date
+
+    params["count"] = count
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v2/messages",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | CancelMessagesResponse:
+    if response.status_code == 200:
+        response_200 = CancelMessagesResponse.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = cast(Any, None)
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = cast(Any, None)
+        return response_5xx
+
+    response_default = cast(Any, None)
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | CancelMessagesResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    message_ids: list[str] | Unset = UNSET,
+    url_query: list[str] | Unset = UNSET,
+    topic_name: list[str] | Unset = UNSET,
+    queue_name: list[str] | Unset = UNSET,
+    schedule_id: list[str] | Unset = UNSET,
+    label: list[str] | Unset = UNSET,
+    flow_control_key: list[str] | Unset = UNSET,
+    caller_ip: list[str] | Unset = UNSET,
+    host: list[str] | Unset = UNSET,
+    path: list[str] | Unset = UNSET,
+    from_date: int | Unset = UNSET,
+    to_date: int | Unset = UNSET,
+    count: int | Unset = UNSET,
+) -> Response[Any | CancelMessagesResponse]:
+    """Cancel messages in bulk
+
+     Cancels pending messages selected by id or by filters. Array filters may be repeated
+    (`url=a&url=b`): values of one filter are OR-ed, different filters are AND-ed.
+    Without any filter, all pending messages are cancelled (up to `count` per call): call
+    again until `cancelled` is 0.
+
+    qstash-py 3.4.0 sends the ids as a JSON body (`{"messageIds": [...]}`) instead; that form
+    is not described here (whether the server still accepts it is unverified).
+
+    Args:
+        message_ids (list[str] | Unset):
+        url_query (list[str] | Unset):
+        topic_name (list[str] | Unset):
+        queue_name (list[str] | Unset):
+        schedule_id (list[str] | Unset):
+        label (list[str] | Unset):
+        flow_control_key (list[str] | Unset):
+        caller_ip (list[str] | Unset):
+        host (list[str] | Unset):
+        path (list[str] | Unset):
+        from_date (int | Unset):
+        to_date (int | Unset):
+        count (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CancelMessagesResponse]
+    """
+
+    kwargs = _get_kwargs(
+        message_ids=message_ids,
+        url_query=url_query,
+        topic_name=topic_name,
+        queue_name=queue_name,
+        schedule_id=schedule_id,
+        label=label,
+        flow_control_key=flow_control_key,
+        caller_ip=caller_ip,
+        host=host,
+        path=path,
+        from_date=from_date,
+        to_date=to_date,
+        count=count,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    message_ids: list[str] | Unset = UNSET,
+    url_query: list[str] | Unset = UNSET,
+    topic_name: list[str] | Unset = UNSET,
+    queue_name: list[str] | Unset = UNSET,
+    schedule_id: list[str] | Unset = UNSET,
+    label: list[str] | Unset = UNSET,
+    flow_control_key: list[str] | Unset = UNSET,
+    caller_ip: list[str] | Unset = UNSET,
+    host: list[str] | Unset = UNSET,
+    path: list[str] | Unset = UNSET,
+    from_date: int | Unset = UNSET,
+    to_date: int | Unset = UNSET,
+    count: int | Unset = UNSET,
+) -> Any | CancelMessagesResponse | None:
+    """Cancel messages in bulk
+
+     Cancels pending messages selected by id or by filters. Array filters may be repeated
+    (`url=a&url=b`): values of one filter are OR-ed, different filters are AND-ed.
+    Without any filter, all pending messages are cancelled (up to `count` per call): call
+    again until `cancelled` is 0.
+
+    qstash-py 3.4.0 sends the ids as a JSON body (`{"messageIds": [...]}`) instead; that form
+    is not described here (whether the server still accepts it is unverified).
+
+    Args:
+        message_ids (list[str] | Unset):
+        url_query (list[str] | Unset):
+        topic_name (list[str] | Unset):
+        queue_name (list[str] | Unset):
+        schedule_id (list[str] | Unset):
+        label (list[str] | Unset):
+        flow_control_key (list[str] | Unset):
+        caller_ip (list[str] | Unset):
+        host (list[str] | Unset):
+        path (list[str] | Unset):
+        from_date (int | Unset):
+        to_date (int | Unset):
+        count (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CancelMessagesResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        message_ids=message_ids,
+        url_query=url_query,
+        topic_name=topic_name,
+        queue_name=queue_name,
+        schedule_id=schedule_id,
+        label=label,
+        flow_control_key=flow_control_key,
+        caller_ip=caller_ip,
+        host=host,
+        path=path,
+        from_date=from_date,
+        to_date=to_date,
+        count=count,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    message_ids: list[str] | Unset = UNSET,
+    url_query: list[str] | Unset = UNSET,
+    topic_name: list[str] | Unset = UNSET,
+    queue_name: list[str] | Unset = UNSET,
+    schedule_id: list[str] | Unset = UNSET,
+    label: list[str] | Unset = UNSET,
+    flow_control_key: list[str] | Unset = UNSET,
+    caller_ip: list[str] | Unset = UNSET,
+    host: list[str] | Unset = UNSET,
+    path: list[str] | Unset = UNSET,
+    from_date: int | Unset = UNSET,
+    to_date: int | Unset = UNSET,
+    count: int | Unset = UNSET,
+) -> Response[Any | CancelMessagesResponse]:
+    """Cancel messages in bulk
+
+     Cancels pending messages selected by id or by filters. Array filters may be repeated
+    (`url=a&url=b`): values of one filter are OR-ed, different filters are AND-ed.
+    Without any filter, all pending messages are cancelled (up to `count` per call): call
+    again until `cancelled` is 0.
+
+    qstash-py 3.4.0 sends the ids as a JSON body (`{"messageIds": [...]}`) instead; that form
+    is not described here (whether the server still accepts it is unverified).
+
+    Args:
+        message_ids (list[str] | Unset):
+        url_query (list[str] | Unset):
+        topic_name (list[str] | Unset):
+        queue_name (list[str] | Unset):
+        schedule_id (list[str] | Unset):
+        label (list[str] | Unset):
+        flow_control_key (list[str] | Unset):
+        caller_ip (list[str] | Unset):
+        host (list[str] | Unset):
+        path (list[str] | Unset):
+        from_date (int | Unset):
+        to_date (int | Unset):
+        count (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CancelMessagesResponse]
+    """
+
+    kwargs = _get_kwargs(
+        message_ids=message_ids,
+        url_query=url_query,
+        topic_name=topic_name,
+        queue_name=queue_name,
+        schedule_id=schedule_id,
+        label=label,
+        flow_control_key=flow_control_key,
+        caller_ip=caller_ip,
+        host=host,
+        path=path,
+        from_date=from_date,
+        to_date=to_date,
+        count=count,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    message_ids: list[str] | Unset = UNSET,
+    url_query: list[str] | Unset = UNSET,
+    topic_name: list[str] | Unset = UNSET,
+    queue_name: list[str] | Unset = UNSET,
+    schedule_id: list[str] | Unset = UNSET,
+    label: list[str] | Unset = UNSET,
+    flow_control_key: list[str] | Unset = UNSET,
+    caller_ip: list[str] | Unset = UNSET,
+    host: list[str] | Unset = UNSET,
+    path: list[str] | Unset = UNSET,
+    from_date: int | Unset = UNSET,
+    to_date: int | Unset = UNSET,
+    count: int | Unset = UNSET,
+) -> Any | CancelMessagesResponse | None:
+    """Cancel messages in bulk
+
+     Cancels pending messages selected by id or by filters. Array filters may be repeated
+    (`url=a&url=b`): values of one filter are OR-ed, different filters are AND-ed.
+    Without any filter, all pending messages are cancelled (up to `count` per call): call
+    again until `cancelled` is 0.
+
+    qstash-py 3.4.0 sends the ids as a JSON body (`{"messageIds": [...]}`) instead; that form
+    is not described here (whether the server still accepts it is unverified).
+
+    Args:
+        message_ids (list[str] | Unset):
+        url_query (list[str] | Unset):
+        topic_name (list[str] | Unset):
+        queue_name (list[str] | Unset):
+        schedule_id (list[str] | Unset):
+        label (list[str] | Unset):
+        flow_control_key (list[str] | Unset):
+        caller_ip (list[str] | Unset):
+        host (list[str] | Unset):
+        path (list[str] | Unset):
+        from_date (int | Unset):
+        to_date (int | Unset):
+        count (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CancelMessagesResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            message_ids=message_ids,
+            url_query=url_query,
+            topic_name=topic_name,
+            queue_name=queue_name,
+            schedule_id=schedule_id,
+            label=label,
+            flow_control_key=flow_control_key,
+            caller_ip=caller_ip,
+            host=host,
+            path=path,
+            from_date=from_date,
+            to_date=to_date,
+            count=count,
+        )
+    ).parsed
