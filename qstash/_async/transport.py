@@ -1,0 +1,205 @@
+"""The one transport under every QStash request: retries, typed errors and retry logs.
+
+Every request of a client goes through :class:`AsyncQStashTransport`: the SDK's own calls and
+raw calls made with the generated ``qstash_openapi`` client, which share the same httpx client.
+Nothing else in the package loops or sleeps.
+
+The async module is the source; ``scripts/unasync`` generates the sync one from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+
+from qstash import _retry
+from qstash._retry import RetryPolicy, error_kind, request_replay_safe
+from qstash.errors import APIConnectionError, APITimeoutError, error_for_response, redact
+
+__all__ = ["AsyncClientTransport", "AsyncQStashTransport"]
+
+logger = logging.getLogger("qstash")
+
+
+class AsyncQStashTransport(httpx.AsyncBaseTransport):
+    """Sends through ``inner``, retries what :class:`~qstash.RetryPolicy` allows, raises typed
+    errors for the rest.
+
+    Args:
+        inner: the transport that does the I/O (``httpx.AsyncHTTPTransport``, or
+            :class:`AsyncClientTransport` around a caller's client). Closed with this one.
+        policy: when to retry and how long to wait.
+        secrets: strings (the QStash token...) replaced by ``[REDACTED]`` in error texts, URLs
+            and log records.
+        clock: monotonic seconds, for ``policy.total_timeout``.
+        wall_clock: unix seconds, for ``Retry-After`` dates and rate-limit reset timestamps.
+        sleep: waits the given seconds between attempts.
+        random: returns a float in [0, 1) for the backoff jitter.
+
+    A 2xx response is returned untouched (a streamed body stays unread). Any other status is
+    read, closed and raised as the :class:`~qstash.errors.APIError` subclass for it, after the
+    retries the policy allows. A transport failure ends as
+    :class:`~qstash.errors.APITimeoutError` (a timeout) or
+    :class:`~qstash.errors.APIConnectionError`, chained to the httpx exception. Any other
+    exception (a bug, not the network) propagates at once, never retried.
+
+    Each retry is logged on the ``qstash`` logger at INFO (method, path without the query,
+    attempt, cause, wait); the final failure at DEBUG. Headers and bodies are never logged.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        policy: RetryPolicy,
+        secrets: tuple[str, ...] = (),
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: _retry.AsyncSleep = _retry.async_sleep,
+        random: Callable[[], float] = _retry.random_unit,
+    ) -> None:
+        self._inner = inner
+        self._policy = policy
+        self._secrets = tuple(secret for secret in secrets if secret)
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._sleep = sleep
+        self._random = random
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(inner={self._inner!r}, policy={self._policy!r})"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request``, retrying as the policy allows; raise a typed error on failure."""
+        # A streamed body is buffered once, so every attempt sends the same bytes.
+        await request.aread()
+        policy = self._policy
+        start = self._clock()
+        safe: bool | None = None  # worked out on the first failure only: 2xx is the hot path
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._inner.handle_async_request(request)
+                if 200 <= response.status_code < 300:
+                    return response
+                try:
+                    body = await response.aread()
+                except httpx.DecodingError:
+                    body = b""  # a corrupt error body must not hide the status
+                finally:
+                    await response.aclose()
+            except httpx.TransportError as exc:
+                if safe is None:
+                    safe = request_replay_safe(request)
+                delay = policy.next_delay(
+                    attempt - 1,
+                    replay_safe=safe,
+                    error_kind=error_kind(exc),
+                    elapsed=self._clock() - start,
+                    now=self._wall_clock(),
+                    random=self._random,
+                )
+                if delay is None:
+                    error = self._connection_error(request, exc, attempt)
+                    self._log_failure(request, attempt, error)
+                    raise error from exc
+                cause = type(exc).__name__
+            else:
+                status = response.status_code
+                api_error = error_for_response(
+                    status,
+                    response.headers,
+                    self._redact_body(body),
+                    method=request.method,
+                    url=str(request.url),
+                    reason=response.reason_phrase,
+                    secrets=self._secrets,
+                    attempts=attempt,
+                )
+                if safe is None:
+                    safe = request_replay_safe(request)
+                delay = policy.next_delay(
+                    attempt - 1,
+                    replay_safe=safe,
+                    status=status,
+                    headers=api_error.headers,
+                    elapsed=self._clock() - start,
+                    now=self._wall_clock(),
+                    random=self._random,
+                )
+                if delay is None:
+                    self._log_failure(request, attempt, api_error)
+                    raise api_error
+                cause = str(status)
+            logger.info(
+                "%s %s: attempt %d/%d failed (%s), retrying in %.3f s",
+                request.method,
+                self._path(request),
+                attempt,
+                policy.max_attempts,
+                cause,
+                delay,
+            )
+            await self._sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the inner transport."""
+        await self._inner.aclose()
+
+    def _path(self, request: httpx.Request) -> str:
+        # The path only: the query string may carry a token, and a publish path embeds the
+        # destination URL, which may carry a secret of its own.
+        return redact(request.url.path, self._secrets)
+
+    def _redact_body(self, body: bytes) -> bytes:
+        for secret in self._secrets:
+            encoded = secret.encode()
+            if encoded in body:
+                body = body.replace(encoded, b"[REDACTED]")
+        return body
+
+    def _connection_error(
+        self, request: httpx.Request, exc: httpx.TransportError, attempts: int
+    ) -> APIConnectionError:
+        detail = str(exc)
+        reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        url = redact(str(request.url), self._secrets)
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        message = redact(f"{request.method} {url} failed{tries}: {reason}", self._secrets)
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        return cls(message, method=request.method, url=url, attempts=attempts)
+
+    def _log_failure(self, request: httpx.Request, attempts: int, error: Exception) -> None:
+        # The error text is already redacted; it carries no headers.
+        logger.debug(
+            "%s %s: giving up after %d attempt(s): %s",
+            request.method,
+            self._path(request),
+            attempts,
+            error,
+        )
+
+
+class AsyncClientTransport(httpx.AsyncBaseTransport):
+    """Sends through a caller's own ``httpx.AsyncClient`` (proxies, TLS, limits, event hooks).
+
+    Wrap it in :class:`AsyncQStashTransport` so retries and typed errors still apply. The
+    caller owns the client: closing this transport leaves it open.
+    """
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(client={self._client!r})"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` with the caller's client, leaving the body unread."""
+        return await self._client.send(request, stream=True)
+
+    async def aclose(self) -> None:
+        """Leave the caller's client open: whoever made it closes it."""
