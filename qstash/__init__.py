@@ -13,6 +13,13 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
+    "QStash": "qstash._sync.client",
+    "AsyncQStash": "qstash._async.client",
+    "Receiver": "qstash.receiver",
+    "SignatureClaims": "qstash.receiver",
+    "RetryPolicy": "qstash._retry",
+    "BatchItemError": "qstash.errors",
+    "PartialBatchError": "qstash.errors",
     "QStashError": "qstash.errors",
     "InvalidArgumentError": "qstash.errors",
     "SignatureError": "qstash.errors",
@@ -36,17 +43,24 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncQStash",
     "BadRequestError",
+    "BatchItemError",
     "ChatRateLimitExceededError",
     "DailyMessageLimitExceededError",
     "ForbiddenError",
     "InvalidArgumentError",
     "NotFoundError",
+    "PartialBatchError",
     "PreconditionFailedError",
+    "QStash",
     "QStashError",
     "RateLimitError",
     "RateLimitExceededError",
+    "Receiver",
+    "RetryPolicy",
     "ServerError",
+    "SignatureClaims",
     "SignatureError",
     "SignatureFailure",
     "UnauthorizedError",
@@ -54,16 +68,21 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from qstash._async.client import AsyncQStash
+    from qstash._retry import RetryPolicy
+    from qstash._sync.client import QStash
     from qstash.errors import (
         APIConnectionError,
         APIError,
         APITimeoutError,
         BadRequestError,
+        BatchItemError,
         ChatRateLimitExceededError,
         DailyMessageLimitExceededError,
         ForbiddenError,
         InvalidArgumentError,
         NotFoundError,
+        PartialBatchError,
         PreconditionFailedError,
         QStashError,
         RateLimitError,
@@ -73,6 +92,7 @@ if TYPE_CHECKING:
         SignatureFailure,
         UnauthorizedError,
     )
+    from qstash.receiver import Receiver, SignatureClaims
 
 
 def __getattr__(name: str) -> Any:

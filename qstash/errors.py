@@ -4,6 +4,7 @@ The tree, from general to specific::
 
     QStashError
     ├── InvalidArgumentError          bad input, refused before sending (also a ValueError)
+    ├── PartialBatchError             some batch items refused; the others' results kept
     ├── SignatureError                a delivery's signature did not verify; see ``reason``
     ├── APIConnectionError            no HTTP response: connect/read failure
     │   └── APITimeoutError           ... because a timeout expired
@@ -26,19 +27,20 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable, Mapping
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
     "BadRequestError",
+    "BatchItemError",
     "ChatRateLimitExceededError",
     "DailyMessageLimitExceededError",
     "ForbiddenError",
     "InvalidArgumentError",
     "NotFoundError",
+    "PartialBatchError",
     "PreconditionFailedError",
     "QStashError",
     "RateLimitError",
@@ -105,6 +107,30 @@ class SignatureError(QStashError):
 
     def __repr__(self) -> str:
         return f"SignatureError(reason={self.reason.value!r}, message={str(self)!r})"
+
+
+class BatchItemError(QStashError):
+    """One batch item that QStash refused; ``index`` is its position in the batch."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"batch item {index}: {message}")
+        self.index = index
+        self.message = message
+
+
+class PartialBatchError(QStashError):
+    """QStash refused some items of a batch and accepted the others.
+
+    ``results`` has one entry per item, in order: the item's result, or its
+    :class:`BatchItemError`. ``errors`` lists just the refused items. Nothing is lost: the
+    accepted messages are in ``results`` and will be delivered.
+    """
+
+    def __init__(self, results: Sequence[object], errors: Sequence[BatchItemError]) -> None:
+        refused = ", ".join(str(e.index) for e in errors)
+        super().__init__(f"{len(errors)} of {len(results)} batch items refused (items {refused})")
+        self.results = list(results)
+        self.errors = list(errors)
 
 
 class APIConnectionError(QStashError):
@@ -298,14 +324,15 @@ def error_for_response(
     attempts: int = 1,
 ) -> APIError:
     """The typed error for a non-2xx response. Pure: works on status, headers and bytes."""
-    headers = {k.lower(): v for k, v in headers.items()}
+    secrets = tuple(secrets)
+    # A hostile or misconfigured server may echo the request back: scrub what it returns too.
+    headers = {k.lower(): redact(v, secrets) for k, v in headers.items()}
     if status == 429:
         cls: type[APIError] = rate_limit_kind(headers)
     elif status >= 500:
         cls = ServerError
     else:
         cls = _BY_STATUS.get(status, APIError)
-    secrets = tuple(secrets)
     return cls(
         redact(error_message(body, reason), secrets),
         status=status,
@@ -326,6 +353,8 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # only here: a slow import, rarely needed
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -1,0 +1,155 @@
+"""The asynchronous QStash client. The source of truth: the sync client is generated from it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+import httpx
+
+from qstash import __version__
+from qstash._async.transport import AsyncClientTransport, AsyncQStashTransport
+from qstash._config import resolve_client_settings
+from qstash._retry import RetryConfig, RetryPolicy
+
+if TYPE_CHECKING:
+    import qstash_openapi
+    from qstash._async.message import AsyncMessageApi
+    from qstash._publish import RequestSpec
+
+__all__ = ["DEFAULT_TIMEOUT", "AsyncQStash"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+"""5 s to connect, 600 s for everything else (long enough for LLM completions)."""
+
+_USER_AGENT = f"qstash-python/{__version__}"
+
+
+def _new_dedup_id() -> str:
+    return secrets.token_hex(16)
+
+
+class AsyncQStash:
+    """Asynchronous QStash client.
+
+    Args:
+        token: QStash token; defaults to ``QSTASH_TOKEN`` (or the region / dev-mode settings,
+            see the README's configuration section).
+        base_url: API base URL; defaults to ``QSTASH_URL``, else ``https://qstash.upstash.io``.
+        retry: how calls to QStash are retried: a :class:`qstash.RetryPolicy`, the official
+            SDK's dict ``{"retries": n, "backoff": lambda n: milliseconds}``, ``False`` for no
+            retries, or ``None`` for the default (5 retries, exponential backoff with jitter).
+        timeout: HTTP timeout in seconds or an ``httpx.Timeout``
+            (default: 5 s to connect, 600 s otherwise).
+        httpx_client: an ``httpx.AsyncClient`` of your own (proxies, TLS, limits...). Requests go
+            through it, with this client's base URL, auth, retries and errors; it is never closed
+            by this client.
+        id_factory: makes the deduplication ids that keep retried publishes from being
+            delivered twice (default: 128 random bits, hex). Injectable for tests.
+
+    Use it as an async context manager, or call :meth:`aclose` when done.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        retry: RetryPolicy | RetryConfig | bool | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        httpx_client: httpx.AsyncClient | None = None,
+        id_factory: Callable[[], str] = _new_dedup_id,
+    ) -> None:
+        settings = resolve_client_settings(token, base_url)
+        self._base_url = settings.base_url
+        self._retry = RetryPolicy.coerce(retry)
+        self._id_factory = id_factory
+        inner: httpx.AsyncBaseTransport = (
+            AsyncClientTransport(httpx_client)
+            if httpx_client is not None
+            else httpx.AsyncHTTPTransport()
+        )
+        self._http = httpx.AsyncClient(
+            base_url=settings.base_url,
+            headers={"Authorization": f"Bearer {settings.token}", "User-Agent": _USER_AGENT},
+            timeout=timeout,
+            transport=AsyncQStashTransport(inner, policy=self._retry, secrets=(settings.token,)),
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The QStash API base URL this client talks to."""
+        return self._base_url
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy applied to every request."""
+        return self._retry
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient`` carrying auth, base URL, retries and error mapping."""
+        return self._http
+
+    @cached_property
+    def openapi(self) -> qstash_openapi.Client:
+        """The generated low-level client (``qstash_openapi``) on this client's connection.
+
+        Raw endpoint calls made with it share this client's auth, base URL, timeouts, retries
+        and typed errors::
+
+            from qstash_openapi.api.queues import list_queues
+            queues = await list_queues.asyncio(client=client.openapi)
+        """
+        import qstash_openapi
+
+        low_level = qstash_openapi.Client(base_url=self._base_url)
+        low_level.set_async_httpx_client(self._http)
+        return low_level
+
+    @cached_property
+    def message(self) -> AsyncMessageApi:
+        """Publish, enqueue, batch, get and cancel messages."""
+        from qstash._async.message import AsyncMessageApi
+
+        return AsyncMessageApi(self)
+
+    async def _send(self, spec: RequestSpec) -> httpx.Response:
+        """Send a request built by a pure builder; raises the typed errors of the transport."""
+        request = self._http.build_request(
+            spec.method,
+            spec.path,
+            headers=spec.headers,
+            content=spec.content,
+            extensions=spec.extensions,
+        )
+        return await self._http.send(request)
+
+    def _dedup_ids(self) -> Callable[[], str] | None:
+        """The dedup-id factory when retries are on (ids make a lost response safe to retry)."""
+        return self._id_factory if self._retry.max_retries > 0 else None
+
+    def _dedup_id(self) -> str | None:
+        """A fresh deduplication id when retries are on, else None."""
+        return self._id_factory() if self._retry.max_retries > 0 else None
+
+    async def aclose(self) -> None:
+        """Close the connection pool (an injected ``httpx_client`` stays open)."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

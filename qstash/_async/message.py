@@ -1,0 +1,136 @@
+"""``client.message``: publish, enqueue, batch, get and cancel (async source)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Unpack
+
+from qstash._guards import require_id, require_ids
+from qstash._options import (
+    BatchJsonRequest,
+    BatchRequest,
+    EnqueueJsonOptions,
+    EnqueueOptions,
+    PublishJsonOptions,
+    PublishOptions,
+)
+from qstash._publish import batch_request, enqueue_request, publish_request
+from qstash.message import (
+    BatchResult,
+    Message,
+    PublishResult,
+    parse_batch,
+    parse_cancelled,
+    parse_message,
+    parse_publish,
+)
+
+if TYPE_CHECKING:
+    from qstash._async.client import AsyncQStash
+
+__all__ = ["AsyncMessageApi"]
+
+
+class AsyncMessageApi:
+    """Messages: ``client.message``. Every option is keyword-only and checked before sending.
+
+    The options of publish, enqueue and batch items (``retries``, ``delay``, ``callback``,
+    ``flow_control``, ...) are described in :mod:`qstash.message`; each becomes one
+    ``Upstash-*`` header, the same way for every call.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncQStash) -> None:
+        self._client = client
+
+    async def publish(self, **options: Unpack[PublishOptions]) -> PublishResult:
+        """Publish a message with a raw ``str``/``bytes`` body to a URL, URL group or LLM API.
+
+        Give exactly one of ``url``, ``url_group`` or ``api``. ``content_type`` sets the
+        message's Content-Type. Returns a :class:`~qstash.message.PublishResponse`, or a list
+        of :class:`~qstash.message.PublishUrlGroupResponse` (one per endpoint) for a URL group.
+        """
+        spec = publish_request(options, json=False, dedup_id=self._client._dedup_id())
+        return parse_publish((await self._client._send(spec)).content)
+
+    async def publish_json(self, **options: Unpack[PublishJsonOptions]) -> PublishResult:
+        """Publish ``body`` serialised as JSON (``Content-Type: application/json``).
+
+        ``body=None`` sends no body. Otherwise as :meth:`publish`.
+        """
+        spec = publish_request(options, json=True, dedup_id=self._client._dedup_id())
+        return parse_publish((await self._client._send(spec)).content)
+
+    async def enqueue(self, **options: Unpack[EnqueueOptions]) -> PublishResult:
+        """Enqueue a raw-body message into ``queue`` (created on first use), delivered FIFO.
+
+        Takes every publish option, ``delay``, ``not_before`` and ``flow_control`` included.
+        """
+        spec = enqueue_request(options, json=False, dedup_id=self._client._dedup_id())
+        return parse_publish((await self._client._send(spec)).content)
+
+    async def enqueue_json(self, **options: Unpack[EnqueueJsonOptions]) -> PublishResult:
+        """Enqueue ``body`` serialised as JSON into ``queue``. Otherwise as :meth:`enqueue`."""
+        spec = enqueue_request(options, json=True, dedup_id=self._client._dedup_id())
+        return parse_publish((await self._client._send(spec)).content)
+
+    async def batch(self, messages: Sequence[BatchRequest]) -> list[BatchResult]:
+        """Publish several raw-body messages in one request (``POST /v2/batch``).
+
+        Each item takes the publish options plus ``queue``. Returns one result per item, in
+        order (a list per URL-group item). When QStash refuses some items, raises
+        :class:`~qstash.errors.PartialBatchError` carrying the results of the others.
+        """
+        spec = batch_request(messages, json=False, dedup_ids=self._client._dedup_ids())
+        return parse_batch((await self._client._send(spec)).content)
+
+    async def batch_json(self, messages: Sequence[BatchJsonRequest]) -> list[BatchResult]:
+        """As :meth:`batch`, with each item's ``body`` serialised as JSON."""
+        spec = batch_request(messages, json=True, dedup_ids=self._client._dedup_ids())
+        return parse_batch((await self._client._send(spec)).content)
+
+    async def get(self, message_id: str) -> Message:
+        """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""
+        from qstash_openapi.api.messages import get_message
+
+        response = await get_message.asyncio_detailed(
+            require_id(message_id, "message_id"), client=self._client.openapi
+        )
+        return parse_message(response.parsed)
+
+    async def cancel(self, message_id: str) -> None:
+        """Cancel one message. An empty id is refused (it must never become a bulk cancel)."""
+        from qstash_openapi.api.messages import cancel_message
+
+        await cancel_message.asyncio_detailed(
+            require_id(message_id, "message_id"), client=self._client.openapi
+        )
+
+    async def cancel_many(self, message_ids: Sequence[str]) -> int:
+        """Cancel the given messages; returns how many were cancelled.
+
+        An empty list is refused: use :meth:`cancel_all` to cancel everything.
+        """
+        from qstash_openapi.api.messages import cancel_messages
+
+        ids = require_ids(message_ids, "message_ids")
+        response = await cancel_messages.asyncio_detailed(
+            client=self._client.openapi, message_ids=ids
+        )
+        return parse_cancelled(response.parsed)
+
+    async def cancel_all(self) -> int:
+        """Cancel every pending message; returns how many were cancelled.
+
+        QStash cancels in bounded chunks, so this repeats until a call cancels nothing.
+        """
+        from qstash_openapi.api.messages import cancel_messages
+
+        total = 0
+        while True:
+            response = await cancel_messages.asyncio_detailed(client=self._client.openapi)
+            cancelled = parse_cancelled(response.parsed)
+            if cancelled == 0:
+                return total
+            total += cancelled

@@ -1,0 +1,38 @@
+"""Helpers that turn generated ``qstash_openapi`` models into our small public results."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from qstash.errors import QStashError
+
+T = TypeVar("T")
+
+
+def opt(value: T | Any) -> T | None:
+    """The value, or None when the generated model left it ``UNSET``."""
+    # The generated Unset is falsy and has no other instances; checking the class name keeps
+    # this module from importing the generated package (and attrs) at import time.
+    return None if type(value).__name__ == "Unset" else value
+
+
+def header_map(value: Any) -> dict[str, list[str]] | None:
+    """A generated ``HeaderMap`` (or UNSET) as a plain ``{name: [values]}`` dict."""
+    if type(value).__name__ == "Unset" or value is None:
+        return None
+    return dict(value.additional_properties)
+
+
+def first(*values: T | Any) -> T | None:
+    """The first value that is set: for fields the server spells two ways."""
+    for value in values:
+        if value is not None and type(value).__name__ != "Unset":
+            return value
+    return None
+
+
+def expect(parsed: Any, cls: type[T]) -> T:
+    """Narrow a generated endpoint's ``parsed`` value, which is typed ``Any | Model``."""
+    if not isinstance(parsed, cls):
+        raise QStashError(f"QStash answered with an unexpected body (wanted {cls.__name__})")
+    return parsed
