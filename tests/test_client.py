@@ -1,0 +1,111 @@
+"""Client lifecycle, configuration and the raw (generated) client on the shared transport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from qstash import (
+    APITimeoutError,
+    AsyncQStash,
+    InvalidArgumentError,
+    NotFoundError,
+    QStash,
+    RetryPolicy,
+    ServerError,
+)
+from tests.conftest import BASE_URL, TOKEN, Client, Wire, resolve
+
+
+async def test_raw_generated_calls_share_auth_retries_and_errors(
+    make_client: Callable[..., Client], wire: Wire, flavour: str
+) -> None:
+    from qstash_openapi.api.queues import get_queue, list_queues
+    from qstash_openapi.models import Queue
+
+    client = make_client(retry=RetryPolicy(initial_delay=0.0))
+    wire.reply(503, b"busy")
+    wire.reply(200, [{"name": "q", "parallelism": 1, "lag": 0}])
+    call = list_queues.sync if flavour == "sync" else list_queues.asyncio
+    queues = await resolve(call(client=client.openapi))
+    assert isinstance(queues, list)
+    assert isinstance(queues[0], Queue)
+    assert queues[0].name == "q"
+    assert len(wire.requests) == 2
+    assert wire.last.headers["authorization"] == f"Bearer {TOKEN}"
+    assert str(wire.last.url) == f"{BASE_URL}/v2/queues"
+
+    wire.reply(404, {"error": "queue not found"})
+    detailed = get_queue.sync_detailed if flavour == "sync" else get_queue.asyncio_detailed
+    with pytest.raises(NotFoundError) as info:
+        await resolve(detailed("missing", client=client.openapi))
+    assert info.value.message == "queue not found"
+
+
+async def test_status_520_and_html_bodies_map_to_server_error(client: Client, wire: Wire) -> None:
+    wire.reply(520, b"<html><body>origin error</body></html>")
+    with pytest.raises(ServerError) as info:
+        await resolve(client.message.get("m"))
+    assert info.value.status == 520
+    assert "origin error" in info.value.message
+
+
+def test_timeout_becomes_api_timeout_error() -> None:
+    def stall(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client = QStash(
+        TOKEN,
+        base_url=BASE_URL,
+        retry=False,
+        httpx_client=httpx.Client(transport=httpx.MockTransport(stall)),
+    )
+    with client, pytest.raises(APITimeoutError) as info:
+        client.message.publish(url="https://a.example")
+    assert info.value.attempts == 1
+    assert info.value.method == "POST"
+
+
+def test_sync_lifecycle_keeps_an_injected_client_open() -> None:
+    mine = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})))
+    with QStash(TOKEN, base_url=BASE_URL, httpx_client=mine) as client:
+        assert client.base_url == BASE_URL
+    assert client.http.is_closed
+    assert not mine.is_closed
+    mine.close()
+
+
+async def test_async_lifecycle_keeps_an_injected_client_open() -> None:
+    mine = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    async with AsyncQStash(TOKEN, base_url=BASE_URL, httpx_client=mine) as client:
+        assert repr(client) == f"AsyncQStash(base_url={BASE_URL!r})"
+    assert client.http.is_closed
+    assert not mine.is_closed
+    await mine.aclose()
+
+
+def test_own_pool_is_closed() -> None:
+    client = QStash(TOKEN, base_url=BASE_URL)
+    client.close()
+    assert client.http.is_closed
+
+
+def test_environment_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QSTASH_TOKEN", "from-env")
+    monkeypatch.setenv("QSTASH_URL", "http://127.0.0.1:9/")
+    with QStash() as client:
+        assert client.base_url == "http://127.0.0.1:9"
+        assert client.http.headers["authorization"] == "Bearer from-env"
+    monkeypatch.delenv("QSTASH_TOKEN")
+    with pytest.raises(InvalidArgumentError, match="QSTASH_TOKEN"):
+        QStash()
+
+
+def test_official_retry_forms() -> None:
+    assert QStash(TOKEN, retry=False).retry.max_retries == 0
+    official = QStash(TOKEN, retry={"retries": 1, "backoff": lambda n: (2**n) * 20})
+    assert official.retry.max_retries == 1
+    with pytest.raises(InvalidArgumentError):
+        QStash(TOKEN, retry=3)  # type: ignore[arg-type]
