@@ -216,7 +216,9 @@ class Receiver:
     When either is given, the environment is not consulted for keys. In the environment
     mode, if ``QSTASH_REGION`` is set, ``EU_CENTRAL_1_QSTASH_CURRENT_SIGNING_KEY`` /
     ``..._NEXT_SIGNING_KEY`` (and the same for ``US_EAST_1``) are read too and used for
-    deliveries whose ``upstash-region`` header names that region.
+    deliveries whose ``upstash-region`` header names that region. Keys are used exactly as
+    given (an empty string counts as absent); only keyed HMAC states are kept, never the
+    key text, and ``repr`` shows just how many keys there are.
 
     Raises:
         InvalidArgumentError: no key at all, or a key that is not a string.
