@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from functools import cached_property
 from typing import Any
@@ -34,25 +35,16 @@ def _signature(value: Any) -> str:
     return text.replace("Async", "").replace("async_", "")
 
 
-def _resources(cls: type) -> dict[str, type]:
-    """Resource attributes (``client.message``...) and their classes, from annotations."""
-    found = {}
-    for name, value in vars(cls).items():
-        if isinstance(value, cached_property) and name != "openapi":
-            found[name] = inspect.signature(value.func).return_annotation
-    return found
-
-
 def _pairs() -> list[tuple[type, type]]:
-    import qstash._async.message as async_message
-    import qstash._sync.message as sync_message
-
+    """(sync, async) class pairs: the clients and every resource they expose."""
     pairs: list[tuple[type, type]] = [(QStash, AsyncQStash)]
-    for name, annotation in _resources(AsyncQStash).items():
-        async_cls = getattr(async_message, str(annotation), None)
-        sync_cls = getattr(sync_message, str(annotation).removeprefix("Async"), None)
-        assert async_cls is not None, name
-        assert sync_cls is not None, name
+    client = AsyncQStash("surface-token", base_url="https://qstash.test")
+    for name, value in vars(AsyncQStash).items():
+        if not isinstance(value, cached_property) or name == "openapi":
+            continue
+        async_cls = type(getattr(client, name))
+        sync_module = importlib.import_module(async_cls.__module__.replace("_async", "_sync"))
+        sync_cls = getattr(sync_module, async_cls.__name__.removeprefix("Async"))
         pairs.append((sync_cls, async_cls))
     return pairs
 
@@ -69,7 +61,9 @@ def test_same_members_and_signatures(sync_cls: type, async_cls: type) -> None:
 @pytest.mark.parametrize(("sync_cls", "async_cls"), _pairs())
 def test_async_methods_are_coroutines(sync_cls: type, async_cls: type) -> None:
     for name, value in _members(async_cls).items():
-        if inspect.isfunction(value) and name not in {"__init__", "__repr__"}:
+        if inspect.isasyncgenfunction(value):
+            assert inspect.isgeneratorfunction(_members(sync_cls)[name]), name
+        elif inspect.isfunction(value) and name not in {"__init__", "__repr__"}:
             assert inspect.iscoroutinefunction(value), name
             assert not inspect.iscoroutinefunction(_members(sync_cls)[name]), name
 

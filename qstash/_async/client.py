@@ -17,7 +17,15 @@ from qstash._retry import RetryConfig, RetryPolicy
 
 if TYPE_CHECKING:
     import qstash_openapi
+    from qstash._async.chat import AsyncChatApi
+    from qstash._async.dlq import AsyncDlqApi
+    from qstash._async.flow_control import AsyncFlowControlApi
+    from qstash._async.log import AsyncEventApi, AsyncLogApi
     from qstash._async.message import AsyncMessageApi
+    from qstash._async.queue import AsyncQueueApi
+    from qstash._async.schedule import AsyncScheduleApi
+    from qstash._async.signing_key import AsyncSigningKeyApi
+    from qstash._async.url_group import AsyncUrlGroupApi
     from qstash._publish import RequestSpec
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncQStash"]
@@ -119,6 +127,69 @@ class AsyncQStash:
         from qstash._async.message import AsyncMessageApi
 
         return AsyncMessageApi(self)
+
+    @cached_property
+    def schedule(self) -> AsyncScheduleApi:
+        """Create (cron checked first), get, list, delete, pause and resume schedules."""
+        from qstash._async.schedule import AsyncScheduleApi
+
+        return AsyncScheduleApi(self)
+
+    @cached_property
+    def queue(self) -> AsyncQueueApi:
+        """Upsert, get, list, delete, pause and resume queues."""
+        from qstash._async.queue import AsyncQueueApi
+
+        return AsyncQueueApi(self)
+
+    @cached_property
+    def url_group(self) -> AsyncUrlGroupApi:
+        """Add and remove endpoints; get, list and delete URL groups."""
+        from qstash._async.url_group import AsyncUrlGroupApi
+
+        return AsyncUrlGroupApi(self)
+
+    @cached_property
+    def signing_key(self) -> AsyncSigningKeyApi:
+        """Get and rotate the signing keys."""
+        from qstash._async.signing_key import AsyncSigningKeyApi
+
+        return AsyncSigningKeyApi(self)
+
+    @cached_property
+    def flow_control(self) -> AsyncFlowControlApi:
+        """Inspect, pause, resume, pin, unpin and list flow-control keys."""
+        from qstash._async.flow_control import AsyncFlowControlApi
+
+        return AsyncFlowControlApi(self)
+
+    @cached_property
+    def chat(self) -> AsyncChatApi:
+        """LLM chat completions (Upstash-hosted or any OpenAI-compatible API), whole or streamed."""
+        from qstash._async.chat import AsyncChatApi
+
+        return AsyncChatApi(self)
+
+    @cached_property
+    def dlq(self) -> AsyncDlqApi:
+        """The dead-letter queue: list, get, delete and retry messages whose delivery failed."""
+        from qstash._async.dlq import AsyncDlqApi
+
+        return AsyncDlqApi(self)
+
+    @cached_property
+    def log(self) -> AsyncLogApi:
+        """Logs: every state change of every message, with filters and paging."""
+        from qstash._async.log import AsyncLogApi
+
+        return AsyncLogApi(self)
+
+    @cached_property
+    def event(self) -> AsyncEventApi:
+        """Deprecated: the old name of :attr:`log`; every call warns."""
+        from qstash._async.log import AsyncEventApi
+
+        return AsyncEventApi(self)
 
     async def _send(self, spec: RequestSpec) -> httpx.Response:
         """Send a request built by a pure builder; raises the typed errors of the transport."""

@@ -19,7 +19,15 @@ from qstash._sync.transport import ClientTransport, QStashTransport
 if TYPE_CHECKING:
     import qstash_openapi
     from qstash._publish import RequestSpec
+    from qstash._sync.chat import ChatApi
+    from qstash._sync.dlq import DlqApi
+    from qstash._sync.flow_control import FlowControlApi
+    from qstash._sync.log import EventApi, LogApi
     from qstash._sync.message import MessageApi
+    from qstash._sync.queue import QueueApi
+    from qstash._sync.schedule import ScheduleApi
+    from qstash._sync.signing_key import SigningKeyApi
+    from qstash._sync.url_group import UrlGroupApi
 
 __all__ = ["DEFAULT_TIMEOUT", "QStash"]
 
@@ -118,6 +126,69 @@ class QStash:
         from qstash._sync.message import MessageApi
 
         return MessageApi(self)
+
+    @cached_property
+    def schedule(self) -> ScheduleApi:
+        """Create (cron checked first), get, list, delete, pause and resume schedules."""
+        from qstash._sync.schedule import ScheduleApi
+
+        return ScheduleApi(self)
+
+    @cached_property
+    def queue(self) -> QueueApi:
+        """Upsert, get, list, delete, pause and resume queues."""
+        from qstash._sync.queue import QueueApi
+
+        return QueueApi(self)
+
+    @cached_property
+    def url_group(self) -> UrlGroupApi:
+        """Add and remove endpoints; get, list and delete URL groups."""
+        from qstash._sync.url_group import UrlGroupApi
+
+        return UrlGroupApi(self)
+
+    @cached_property
+    def signing_key(self) -> SigningKeyApi:
+        """Get and rotate the signing keys."""
+        from qstash._sync.signing_key import SigningKeyApi
+
+        return SigningKeyApi(self)
+
+    @cached_property
+    def flow_control(self) -> FlowControlApi:
+        """Inspect, pause, resume, pin, unpin and list flow-control keys."""
+        from qstash._sync.flow_control import FlowControlApi
+
+        return FlowControlApi(self)
+
+    @cached_property
+    def chat(self) -> ChatApi:
+        """LLM chat completions (Upstash-hosted or any OpenAI-compatible API), whole or streamed."""
+        from qstash._sync.chat import ChatApi
+
+        return ChatApi(self)
+
+    @cached_property
+    def dlq(self) -> DlqApi:
+        """The dead-letter queue: list, get, delete and retry messages whose delivery failed."""
+        from qstash._sync.dlq import DlqApi
+
+        return DlqApi(self)
+
+    @cached_property
+    def log(self) -> LogApi:
+        """Logs: every state change of every message, with filters and paging."""
+        from qstash._sync.log import LogApi
+
+        return LogApi(self)
+
+    @cached_property
+    def event(self) -> EventApi:
+        """Deprecated: the old name of :attr:`log`; every call warns."""
+        from qstash._sync.log import EventApi
+
+        return EventApi(self)
 
     def _send(self, spec: RequestSpec) -> httpx.Response:
         """Send a request built by a pure builder; raises the typed errors of the transport."""
