@@ -26,6 +26,7 @@ __all__ = [
     "LogFilter",
     "MessageFilter",
     "QueryValue",
+    "bulk_filter",
     "bulk_next",
     "count_param",
     "cursor_param",
@@ -393,6 +394,22 @@ def bulk_next(
     if cursor is not None:
         return (handled > 0 or cursor != sent), cursor
     return (count is not None and handled >= count), None
+
+
+def bulk_filter(filter: Mapping[str, object] | None, scope: FilterScope) -> dict[str, QueryValue]:
+    """The query of a bulk ``*_all`` call: the filter's parameters, or everything for ``None``.
+
+    A filter that selects nothing (empty, or every key ``None``) is refused: it must not
+    silently widen to every entry.
+    """
+    params = filter_query(filter, scope)
+    if filter is not None and not params:
+        raise InvalidArgumentError(
+            "filter selects nothing (it is empty or every key is None); pass filter=None to "
+            "act on everything",
+            argument="filter",
+        )
+    return params
 
 
 def openapi_kwargs(params: Mapping[str, QueryValue | None]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from qstash._filters import MessageFilter
 from qstash._options import (
     BatchJsonRequest,
     BatchRequest,
@@ -75,6 +76,7 @@ __all__ = [
     "LlmApi",
     "Message",
     "MessageApi",
+    "MessageFilter",
     "PublishJsonOptions",
     "PublishOptions",
     "PublishResponse",

@@ -203,6 +203,12 @@ class SignatureClaims:
     raw: Mapping[str, Any] = field(compare=False, repr=False)
 
 
+def _dev_mode() -> bool:
+    from qstash._config import dev_mode
+
+    return dev_mode(os.environ)
+
+
 class Receiver:
     """Verifies QStash signatures with the current signing key, then the next one.
 
@@ -211,7 +217,8 @@ class Receiver:
         next_signing_key: the key it will sign with after the next rotation.
         clock: returns the current unix time in seconds; defaults to :func:`time.time`.
 
-    When neither key is given, both come from the environment variables
+    When neither key is given and ``QSTASH_DEV`` is on, the local dev server's public keys
+    are used. Otherwise, when neither key is given, both come from the environment variables
     ``QSTASH_CURRENT_SIGNING_KEY`` and ``QSTASH_NEXT_SIGNING_KEY`` (read here, once).
     When either is given, the environment is not consulted for keys. In the environment
     mode, if ``QSTASH_REGION`` is set, ``EU_CENTRAL_1_QSTASH_CURRENT_SIGNING_KEY`` /
@@ -234,7 +241,11 @@ class Receiver:
         clock: Callable[[], float] | None = None,
     ) -> None:
         regional: dict[str, tuple[hmac.HMAC, ...]] = {}
-        if current_signing_key is None and next_signing_key is None:
+        if current_signing_key is None and next_signing_key is None and _dev_mode():
+            from qstash._config import DEV_CURRENT_SIGNING_KEY, DEV_NEXT_SIGNING_KEY
+
+            macs = _macs(DEV_CURRENT_SIGNING_KEY.encode(), DEV_NEXT_SIGNING_KEY.encode())
+        elif current_signing_key is None and next_signing_key is None:
             env = os.environ
             macs = _macs(
                 _key_bytes(env.get(_CURRENT_KEY_ENV), _CURRENT_KEY_ENV),

@@ -358,7 +358,7 @@ async def test_bad_input_is_refused_before_sending(
 
 
 async def test_an_emptied_filter_is_never_read_as_everything(client: Client, wire: Wire) -> None:
-    with pytest.raises(InvalidArgumentError, match="pass filter=None to act on every DLQ entry"):
+    with pytest.raises(InvalidArgumentError, match="pass filter=None to act on everything"):
         await resolve(dlq_api(client).delete_all(filter={"label": None}))
     assert wire.requests == []
 

@@ -192,9 +192,14 @@ async def test_cancel_many_and_cancel_all(client: Client, wire: Wire) -> None:
 
     wire.reply(200, {"cancelled": 100})
     wire.reply(200, {"cancelled": 5})
-    wire.reply(200, {})
     assert await resolve(client.message.cancel_all()) == 105
-    assert [r.url.params.get_list("messageIds") for r in wire.requests[-3:]] == [[], [], []]
+    assert [str(r.url.params) for r in wire.requests[-2:]] == ["count=100", "count=100"]
+
+    wire.reply(200, {"cancelled": 3})
+    cancelled = client.message.cancel_all(filter={"queue": ["a", "b"], "label": "nightly"})
+    assert await resolve(cancelled) == 3
+    assert wire.last.url.params.get_list("queueName") == ["a", "b"]
+    assert wire.last.url.params["label"] == "nightly"
 
     wire.reply(200)
     assert await resolve(client.message.cancel("m 1")) is None
@@ -210,13 +215,15 @@ async def test_cancel_many_and_cancel_all(client: Client, wire: Wire) -> None:
         ("cancel_many", ([],), "message_ids"),
         ("cancel_many", (["a", ""],), "message_ids[1]"),
         ("cancel_many", ("abc",), "message_ids"),
+        ("cancel_all", (), "filter"),
     ],
 )
 async def test_guards_send_nothing(
     client: Client, wire: Wire, method: str, args: tuple[Any, ...], argument: str
 ) -> None:
+    kwargs: dict[str, Any] = {"filter": {}} if method == "cancel_all" else {}
     with pytest.raises(InvalidArgumentError) as info:
-        await resolve(getattr(client.message, method)(*args))
+        await resolve(getattr(client.message, method)(*args, **kwargs))
     assert info.value.argument == argument
     assert wire.requests == []
 

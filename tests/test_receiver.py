@@ -765,3 +765,18 @@ def test_sign_refuses_bad_arguments(kwargs: dict[str, Any], argument: str) -> No
         sign(**arguments)
     assert caught.value.argument == argument
     assert_no_key(str(caught.value))
+
+
+def test_dev_mode_uses_the_dev_server_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qstash._config import DEV_CURRENT_SIGNING_KEY, DEV_NEXT_SIGNING_KEY
+
+    monkeypatch.setenv("QSTASH_DEV", "true")
+    monkeypatch.setenv("QSTASH_CURRENT_SIGNING_KEY", "sig_not_used")
+    receiver = Receiver()
+    for key in (DEV_CURRENT_SIGNING_KEY, DEV_NEXT_SIGNING_KEY):
+        token = sign(signing_key=key, url="http://127.0.0.1:3000/hook", body=b"x")
+        assert receiver.verify(signature=token, body=b"x").subject == "http://127.0.0.1:3000/hook"
+    explicit = Receiver(current_signing_key="sig_mine")
+    token = sign(signing_key=DEV_CURRENT_SIGNING_KEY, url="http://a", body=b"x")
+    with pytest.raises(SignatureError):
+        explicit.verify(signature=token, body=b"x")

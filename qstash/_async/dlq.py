@@ -11,6 +11,7 @@ from qstash._filters import (
     DLQ,
     DlqFilter,
     QueryValue,
+    bulk_filter,
     bulk_next,
     count_param,
     cursor_param,
@@ -27,25 +28,12 @@ from qstash.dlq import (
     parse_retried,
     parse_retried_one,
 )
-from qstash.errors import InvalidArgumentError, QStashError
+from qstash.errors import QStashError
 
 if TYPE_CHECKING:
     from qstash._async.client import AsyncQStash
 
 __all__ = ["AsyncDlqApi"]
-
-
-def _bulk_filter(filter: DlqFilter | None) -> dict[str, QueryValue]:
-    """The query of a ``*_all`` call: the filter's parameters, or everything when ``None``."""
-    params = filter_query(filter, DLQ)
-    if filter is not None and not params:
-        # An emptied filter (every key None) must not silently widen to every entry.
-        raise InvalidArgumentError(
-            "filter selects nothing (it is empty or every key is None); pass filter=None to "
-            "act on every DLQ entry",
-            argument="filter",
-        )
-    return params
 
 
 class AsyncDlqApi:
@@ -142,7 +130,7 @@ class AsyncDlqApi:
         until done. Returns how many were deleted. A filter that selects nothing (empty, or
         every key None) is refused rather than read as "everything".
         """
-        return await self._delete(_bulk_filter(filter), BULK_COUNT)
+        return await self._delete(bulk_filter(filter, DLQ), BULK_COUNT)
 
     async def retry(self, dlq_id: str) -> str:
         """Publish a DLQ entry again as a new message and remove the entry.
@@ -170,7 +158,7 @@ class AsyncDlqApi:
         Repeats in bounded chunks (following the returned cursor) until done; returns the new
         message ids. A filter that selects nothing is refused rather than read as "everything".
         """
-        return await self._retry(_bulk_filter(filter), BULK_COUNT)
+        return await self._retry(bulk_filter(filter, DLQ), BULK_COUNT)
 
     async def _delete(self, params: dict[str, QueryValue], count: int | None) -> int:
         from qstash_openapi.api.dlq import delete_dlq_messages

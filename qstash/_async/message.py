@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Unpack
 
+from qstash._filters import (
+    BULK_COUNT,
+    MESSAGES,
+    MessageFilter,
+    bulk_filter,
+    bulk_next,
+    openapi_kwargs,
+)
 from qstash._guards import require_id, require_ids
 from qstash._options import (
     BatchJsonRequest,
@@ -120,17 +128,24 @@ class AsyncMessageApi:
         )
         return parse_cancelled(response.parsed)
 
-    async def cancel_all(self) -> int:
-        """Cancel every pending message; returns how many were cancelled.
+    async def cancel_all(self, *, filter: MessageFilter | None = None) -> int:
+        """Cancel every pending message matching ``filter`` (every pending message when None).
 
-        QStash cancels in bounded chunks, so this repeats until a call cancels nothing.
+        ``filter`` selects by url, url_group, queue, schedule_id, label, flow_control_key,
+        caller_ip, host, path and a from_time/to_time range (aware ``datetime`` or unix ms);
+        several values per key match any of them. QStash cancels in chunks, so this repeats
+        until done; returns how many were cancelled. A filter that selects nothing is refused
+        rather than read as "everything".
         """
         from qstash_openapi.api.messages import cancel_messages
 
+        params = bulk_filter(filter, MESSAGES)
+        kwargs = openapi_kwargs({**params, "count": BULK_COUNT})
         total = 0
         while True:
-            response = await cancel_messages.asyncio_detailed(client=self._client.openapi)
+            response = await cancel_messages.asyncio_detailed(client=self._client.openapi, **kwargs)
             cancelled = parse_cancelled(response.parsed)
-            if cancelled == 0:
-                return total
             total += cancelled
+            more, _ = bulk_next(None, None, cancelled, BULK_COUNT)
+            if not more:
+                return total
