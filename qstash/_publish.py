@@ -18,6 +18,7 @@ from qstash.errors import InvalidArgumentError
 
 __all__ = [
     "REPLAY_SAFE",
+    "SECRETS",
     "RequestSpec",
     "batch_request",
     "enqueue_request",
@@ -25,6 +26,10 @@ __all__ = [
     "schedule_headers",
     "schedule_request",
 ]
+
+SECRETS = "qstash.secrets"
+"""Extension key: secrets this request carries for a third party (an LLM provider key), which
+the transport redacts from errors and logs like the QStash token."""
 
 REPLAY_SAFE = "qstash.replay_safe"
 """Extension key: ``True`` when sending the request twice cannot create two messages
@@ -57,7 +62,8 @@ class RequestSpec:
         size = "None" if self.content is None else f"<{len(self.content)} bytes>"
         return (
             f"RequestSpec(method={self.method!r}, path={self.path!r}, "
-            f"headers={sorted(self.headers)!r}, content={size}, extensions={self.extensions!r})"
+            f"headers={sorted(self.headers)!r}, content={size}, "
+            f"extensions={sorted(self.extensions)!r})"
         )
 
 
@@ -150,7 +156,22 @@ def _message(
     if dedup_id is not None and not replay_safe:
         headers[_DEDUP_ID] = dedup_id
         replay_safe = True
-    return RequestSpec("POST", path + destination, headers, content, {REPLAY_SAFE: replay_safe})
+    extensions = _extensions(replay_safe, [options])
+    return RequestSpec("POST", path + destination, headers, content, extensions)
+
+
+def _extensions(replay_safe: bool, messages: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    extensions: dict[str, object] = {REPLAY_SAFE: replay_safe}
+    secrets = {
+        api["provider"].token
+        for message in messages
+        if isinstance(api := message.get("api"), Mapping)
+        and isinstance(api.get("provider"), LlmProvider)
+        and api["provider"].token
+    }
+    if secrets:
+        extensions[SECRETS] = tuple(sorted(secrets))
+    return extensions
 
 
 def publish_request(
@@ -220,7 +241,8 @@ def batch_request(
             else:
                 headers[_DEDUP_ID] = dedup_ids()
     content = _ENCODER.encode([item for item, _ in items]).encode()
-    return RequestSpec("POST", "/v2/batch", dict(_JSON), content, {REPLAY_SAFE: replay_safe})
+    extensions = _extensions(replay_safe, messages)
+    return RequestSpec("POST", "/v2/batch", dict(_JSON), content, extensions)
 
 
 def _batch_item(

@@ -11,6 +11,7 @@ import pytest
 from qstash import chat
 from qstash._publish import (
     REPLAY_SAFE,
+    SECRETS,
     RequestSpec,
     batch_request,
     enqueue_request,
@@ -346,7 +347,7 @@ def test_llm_api_destinations(
             "Upstash-Forward-X-A": "1",
         },
         b'{"model":"m","messages":[]}',
-        UNSAFE,
+        {**UNSAFE, SECRETS: (provider.token,)} if provider.token else UNSAFE,
     )
     assert options == before  # the caller's headers gained no Authorization
     assert user_headers == {"X-A": "1"}
@@ -418,7 +419,7 @@ def test_batch_mixed_items() -> None:
     assert spec.method == "POST"
     assert spec.path == "/v2/batch"
     assert spec.headers == JSON
-    assert spec.extensions == SAFE
+    assert spec.extensions == {**SAFE, SECRETS: ("k",)}
     assert spec.content is not None
     assert json.loads(spec.content) == [
         {

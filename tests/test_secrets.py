@@ -31,8 +31,8 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFi
 
 
 def echo_everything(request: httpx.Request) -> httpx.Response:
-    """A hostile server that echoes the request (auth header included) in a 401 body."""
-    echoed = f"bad token {request.headers.get('authorization')} for {request.url}"
+    """A hostile server that echoes the request (every header value) in a 401 body."""
+    echoed = f"bad request {'; '.join(request.headers.values())} for {request.url}"
     return httpx.Response(401, text=echoed, headers={"x-echo": echoed})
 
 

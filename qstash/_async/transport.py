@@ -16,6 +16,7 @@ from collections.abc import Callable
 import httpx
 
 from qstash import _retry
+from qstash._publish import SECRETS
 from qstash._retry import RetryPolicy, error_kind, request_replay_safe
 from qstash.errors import APIConnectionError, APITimeoutError, error_for_response, redact
 
@@ -93,6 +94,7 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
                 finally:
                     await response.aclose()
             except httpx.TransportError as exc:
+                secrets = self._request_secrets(request)
                 if safe is None:
                     safe = request_replay_safe(request)
                 delay = policy.next_delay(
@@ -104,20 +106,21 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
                     random=self._random,
                 )
                 if delay is None:
-                    error = self._connection_error(request, exc, attempt)
-                    self._log_failure(request, attempt, error)
+                    error = self._connection_error(request, exc, attempt, secrets)
+                    self._log_failure(request, attempt, error, secrets)
                     raise error from exc
                 cause = type(exc).__name__
             else:
+                secrets = self._request_secrets(request)
                 status = response.status_code
                 api_error = error_for_response(
                     status,
                     response.headers,
-                    self._redact_body(body),
+                    _redact_bytes(body, secrets),
                     method=request.method,
                     url=str(request.url),
                     reason=response.reason_phrase,
-                    secrets=self._secrets,
+                    secrets=secrets,
                     attempts=attempt,
                 )
                 if safe is None:
@@ -132,13 +135,13 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
                     random=self._random,
                 )
                 if delay is None:
-                    self._log_failure(request, attempt, api_error)
+                    self._log_failure(request, attempt, api_error, secrets)
                     raise api_error
                 cause = str(status)
             logger.info(
                 "%s %s: attempt %d/%d failed (%s), retrying in %.3f s",
                 request.method,
-                self._path(request),
+                _path(request, secrets),
                 attempt,
                 policy.max_attempts,
                 cause,
@@ -150,38 +153,52 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
         """Close the inner transport."""
         await self._inner.aclose()
 
-    def _path(self, request: httpx.Request) -> str:
-        # The path only: the query string may carry a token, and a publish path embeds the
-        # destination URL, which may carry a secret of its own.
-        return redact(request.url.path, self._secrets)
-
-    def _redact_body(self, body: bytes) -> bytes:
-        for secret in self._secrets:
-            encoded = secret.encode()
-            if encoded in body:
-                body = body.replace(encoded, b"[REDACTED]")
-        return body
+    def _request_secrets(self, request: httpx.Request) -> tuple[str, ...]:
+        # The client's token, plus any secret the request carries for a third party (an LLM
+        # provider key), named by the request builder in the `qstash.secrets` extension.
+        extra = request.extensions.get(SECRETS, ())
+        return self._secrets + tuple(secret for secret in extra if secret)
 
     def _connection_error(
-        self, request: httpx.Request, exc: httpx.TransportError, attempts: int
+        self,
+        request: httpx.Request,
+        exc: httpx.TransportError,
+        attempts: int,
+        secrets: tuple[str, ...],
     ) -> APIConnectionError:
         detail = str(exc)
         reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        url = redact(str(request.url), self._secrets)
+        url = redact(str(request.url), secrets)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        message = redact(f"{request.method} {url} failed{tries}: {reason}", self._secrets)
+        message = redact(f"{request.method} {url} failed{tries}: {reason}", secrets)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         return cls(message, method=request.method, url=url, attempts=attempts)
 
-    def _log_failure(self, request: httpx.Request, attempts: int, error: Exception) -> None:
+    def _log_failure(
+        self, request: httpx.Request, attempts: int, error: Exception, secrets: tuple[str, ...]
+    ) -> None:
         # The error text is already redacted; it carries no headers.
         logger.debug(
             "%s %s: giving up after %d attempt(s): %s",
             request.method,
-            self._path(request),
+            _path(request, secrets),
             attempts,
             error,
         )
+
+
+def _path(request: httpx.Request, secrets: tuple[str, ...]) -> str:
+    # The path only: the query string may carry a token, and a publish path embeds the
+    # destination URL, which may carry a secret of its own.
+    return redact(request.url.path, secrets)
+
+
+def _redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:
+    for secret in secrets:
+        encoded = secret.encode()
+        if encoded in body:
+            body = body.replace(encoded, b"[REDACTED]")
+    return body
 
 
 class AsyncClientTransport(httpx.AsyncBaseTransport):
