@@ -11,8 +11,9 @@ Two ways to use an LLM through Upstash:
   ``stream=True`` it returns a stream of :class:`ChatCompletionChunk` to iterate. The provider is
   the Upstash-hosted endpoint (``provider=None`` or :func:`upstash`, authenticated with the
   QStash token), or any OpenAI-compatible API (:func:`openai`, :func:`custom`), called directly
-  with its own key: the QStash token is never sent there. :func:`anthropic` is for publishing
-  only (its Messages API is not OpenAI-compatible).
+  with its own key: the QStash token is never sent there. With :func:`anthropic`, chat goes to
+  Anthropic's OpenAI-compatible endpoint (``/v1/chat/completions``), while publishing targets its
+  native Messages API (``/v1/messages``).
 
 Provider keys never appear in a ``repr`` or in an error message.
 """
@@ -93,6 +94,8 @@ class LlmProvider:
     route: str = _CHAT_ROUTE
     auth_header: str = "Authorization"
     extra_headers: tuple[tuple[str, str], ...] = ()
+    chat_route: str = _CHAT_ROUTE
+    """Path of the provider's OpenAI-compatible chat completions endpoint (``client.chat``)."""
 
     @property
     def destination(self) -> str:
@@ -129,10 +132,11 @@ def openai(token: str, *, organization: str | None = None) -> LlmProvider:
 
 
 def anthropic(token: str, *, version: str = "2023-06-01") -> LlmProvider:
-    """Anthropic (``https://api.anthropic.com/v1/messages``).
+    """Anthropic: publishing targets ``https://api.anthropic.com/v1/messages``.
 
-    Forwards ``x-api-key: <token>`` and ``anthropic-version: <version>``. The message body
-    must follow the Anthropic Messages API, not the OpenAI chat format.
+    Forwards ``x-api-key: <token>`` and ``anthropic-version: <version>``. A published body
+    must follow the Anthropic Messages API. ``client.chat`` uses Anthropic's OpenAI-compatible
+    ``/v1/chat/completions`` endpoint instead, so chat requests keep the OpenAI format.
     """
     return LlmProvider(
         "Anthropic",
@@ -421,16 +425,15 @@ def chat_request(
         )
     if not provider.base_url:
         return ChatRequest(_UPSTASH_CHAT_PATH, headers, content, streaming, third_party=False)
-    if provider.route != _CHAT_ROUTE:
+    if not provider.chat_route:
         raise InvalidArgumentError(
             f"{provider.name} has no OpenAI-compatible chat completions endpoint, so it cannot "
-            "be used with client.chat; use upstash(), openai() or custom() here (it still "
-            "works for publishing with api={'name': 'llm', 'provider': ...})",
+            "be used with client.chat (it still works for publishing with api=...)",
             argument="provider",
         )
     headers.update(provider.forward_headers())
     return ChatRequest(
-        provider.base_url + provider.route,
+        provider.base_url + provider.chat_route,
         headers,
         content,
         streaming,

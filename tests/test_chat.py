@@ -315,6 +315,11 @@ async def test_prompt_builds_system_then_user(
             {"authorization": f"Bearer {PROVIDER_KEY}"},
         ),
         (
+            anthropic(PROVIDER_KEY),
+            "https://api.anthropic.com/v1/chat/completions",
+            {"x-api-key": PROVIDER_KEY, "anthropic-version": "2023-06-01"},
+        ),
+        (
             LlmProvider("keyless", "https://local.example", "unused", auth_header=""),
             "https://local.example/v1/chat/completions",
             {},
@@ -362,9 +367,10 @@ async def test_upstash_provider_uses_qstash(chat: Chat, wire: Wire) -> None:
     assert wire.last.headers["authorization"] == f"Bearer {TOKEN}"
 
 
-async def test_anthropic_is_refused_for_chat(chat: Chat, wire: Wire) -> None:
-    with pytest.raises(InvalidArgumentError, match="Anthropic") as info:
-        await resolve(chat.create(messages=MESSAGES, model="claude", provider=anthropic("ak")))
+async def test_a_provider_without_a_chat_endpoint_is_refused(chat: Chat, wire: Wire) -> None:
+    provider = LlmProvider("Batch-only", "https://llm.example", "k", chat_route="")
+    with pytest.raises(InvalidArgumentError, match="Batch-only") as info:
+        await resolve(chat.create(messages=MESSAGES, model="m", provider=provider))
     assert info.value.argument == "provider"
     assert wire.requests == []
 
