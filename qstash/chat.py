@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from qstash import _values
 from qstash._parse import opt
-from qstash.errors import APIError, InvalidArgumentError, QStashError, error_for_response, redact
+from qstash.errors import InvalidArgumentError, QStashError, redact
 
 if TYPE_CHECKING:
     import qstash_openapi.models as om
@@ -439,32 +439,6 @@ def chat_request(
         streaming,
         third_party=True,
         secret=provider.token,
-    )
-
-
-def without_secret(error: APIError, secret: str) -> APIError | None:
-    """A copy of ``error`` with ``secret`` (a provider key) redacted, or None if it has none.
-
-    The transport redacts the QStash token only; a provider may echo its own key back.
-    """
-    if not secret:
-        return None
-    encoded = secret.encode()
-    if (
-        encoded not in error.body
-        and secret not in str(error)
-        and not any(secret in value for value in error.headers.values())
-    ):
-        return None
-    return error_for_response(
-        error.status,
-        error.headers,
-        error.body.replace(encoded, b"[REDACTED]"),
-        method=error.method,
-        url=error.url,
-        reason=redact(error.message, (secret,)),
-        secrets=(secret,),
-        attempts=error.attempts,
     )
 
 

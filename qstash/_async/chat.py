@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, Self, Unpack, overload
 
 import httpx
 
+from qstash._publish import SECRETS
 from qstash._retry import REPLAY_SAFE_EXTENSION
 from qstash._sse import ServerSentEvent, SSEDecoder
 from qstash.chat import (
@@ -22,9 +23,8 @@ from qstash.chat import (
     parse_chunk,
     parse_completion,
     prompt_messages,
-    without_secret,
 )
-from qstash.errors import APIConnectionError, APIError, APITimeoutError, QStashError, redact
+from qstash.errors import APIConnectionError, APITimeoutError, QStashError, redact
 
 if TYPE_CHECKING:
     from qstash._async.client import AsyncQStash
@@ -264,24 +264,19 @@ class AsyncChatApi:
 
     async def _send(self, spec: ChatRequest) -> ChatCompletion | AsyncChatCompletionChunkStream:
         http = self._client._http
+        secrets = (spec.secret,) if spec.secret else ()
         request = http.build_request(
             "POST",
             spec.url,
             headers=spec.headers,
             content=spec.content,
-            extensions={REPLAY_SAFE_EXTENSION: False},
+            # Chat calls cost money: never replayed. The provider key is redacted like the token.
+            extensions={REPLAY_SAFE_EXTENSION: False, SECRETS: secrets},
         )
         if spec.third_party and "Authorization" not in spec.headers:
             # The client's default Authorization is the QStash token: never send it elsewhere.
             request.headers.pop("Authorization", None)
-        secrets = (spec.secret,) if spec.secret else ()
-        try:
-            response = await http.send(request, stream=spec.stream)
-        except APIError as exc:
-            clean = without_secret(exc, spec.secret)
-            if clean is None:
-                raise
-            raise clean from None
+        response = await http.send(request, stream=spec.stream)
         if spec.stream:
             return AsyncChatCompletionChunkStream(response, secrets=secrets)
         return parse_completion(response.content, secrets)
