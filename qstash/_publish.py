@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from qstash import _values
 from qstash._headers import Kind, build_headers
+from qstash._retry import SECRETS_EXTENSION
 from qstash.chat import LlmProvider
 from qstash.errors import InvalidArgumentError
 
@@ -27,9 +28,8 @@ __all__ = [
     "schedule_request",
 ]
 
-SECRETS = "qstash.secrets"
-"""Extension key: secrets this request carries for a third party (an LLM provider key), which
-the transport redacts from errors and logs like the QStash token."""
+SECRETS = SECRETS_EXTENSION
+"""Extension key: secrets this request carries for a third party (an LLM provider key)."""
 
 REPLAY_SAFE = "qstash.replay_safe"
 """Extension key: ``True`` when sending the request twice cannot create two messages

@@ -57,6 +57,10 @@ __all__ = [
     "sleep",
 ]
 
+SECRETS_EXTENSION = "qstash.secrets"
+"""Request extension (``tuple[str, ...]``): secrets a request carries for a third party (an LLM
+provider key), which the transport redacts from errors and logs like the QStash token."""
+
 REPLAY_SAFE_EXTENSION = "qstash.replay_safe"
 """Request extension (``bool``) that overrides :func:`replay_safe` for one request.
 

@@ -1,5 +1,7 @@
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +26,13 @@ def test_import_is_lazy() -> None:
     code = "import sys, qstash; print('qstash_openapi' in sys.modules, 'attrs' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_generated_client_is_importable_when_installed(tmp_path: Path) -> None:
+    # Outside pytest's pythonpath: what an installed (or editable) package gives users.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = "import qstash_openapi.api.messages.publish_message, qstash.message; print('ok')"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert out.stdout.strip() == "ok", out.stderr

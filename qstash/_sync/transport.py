@@ -17,8 +17,7 @@ from collections.abc import Callable
 import httpx
 
 from qstash import _retry
-from qstash._publish import SECRETS
-from qstash._retry import RetryPolicy, error_kind, request_replay_safe
+from qstash._retry import SECRETS_EXTENSION, RetryPolicy, error_kind, request_replay_safe
 from qstash.errors import APIConnectionError, APITimeoutError, error_for_response, redact
 
 __all__ = ["ClientTransport", "QStashTransport"]
@@ -157,7 +156,7 @@ class QStashTransport(httpx.BaseTransport):
     def _request_secrets(self, request: httpx.Request) -> tuple[str, ...]:
         # The client's token, plus any secret the request carries for a third party (an LLM
         # provider key), named by the request builder in the `qstash.secrets` extension.
-        extra = request.extensions.get(SECRETS, ())
+        extra = request.extensions.get(SECRETS_EXTENSION, ())
         return self._secrets + tuple(secret for secret in extra if secret)
 
     def _connection_error(
