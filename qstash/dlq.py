@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qstash._filters import DlqFilter, next_cursor
+from qstash._lazy import api_classes
 from qstash._parse import expect, first, header_map, opt
 from qstash.message import Message, message_fields
 
@@ -121,14 +122,4 @@ def parse_retried_one(parsed: Any) -> str:
     return expect(parsed, RetryDlqMessageResponse).message_id
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes import this module; resolve them lazily to avoid a cycle.
-    if name == "DlqApi":
-        from qstash._sync.dlq import DlqApi
-
-        return DlqApi
-    if name == "AsyncDlqApi":
-        from qstash._async.dlq import AsyncDlqApi
-
-        return AsyncDlqApi
-    raise AttributeError(f"module 'qstash.dlq' has no attribute {name!r}")
+__getattr__ = api_classes("dlq", "DlqApi")

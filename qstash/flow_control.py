@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from qstash import _values
+from qstash._lazy import api_classes
 from qstash._parse import expect, opt
 from qstash.errors import InvalidArgumentError
 
@@ -195,15 +196,4 @@ def unpin_params(options: object, *, parallelism: object, rate: object) -> dict[
     return params
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.flow_control import FlowControlApi` working.
-    if name == "FlowControlApi":
-        from qstash._sync.flow_control import FlowControlApi
-
-        return FlowControlApi
-    if name == "AsyncFlowControlApi":
-        from qstash._async.flow_control import AsyncFlowControlApi
-
-        return AsyncFlowControlApi
-    raise AttributeError(f"module 'qstash.flow_control' has no attribute {name!r}")
+__getattr__ = api_classes("flow_control", "FlowControlApi")

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from qstash._filters import LogFilter, next_cursor
+from qstash._lazy import api_classes
 from qstash._parse import expect, first, header_map, opt
 from qstash.message import FlowControlProperties
 
@@ -201,14 +202,4 @@ def parse_log_page(parsed: Any) -> ListLogsResponse:
     return ListLogsResponse(next_cursor(parsed.cursor), [parse_log(entry) for entry in entries])
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes import this module; resolve them lazily to avoid a cycle.
-    if name == "LogApi":
-        from qstash._sync.log import LogApi
-
-        return LogApi
-    if name == "AsyncLogApi":
-        from qstash._async.log import AsyncLogApi
-
-        return AsyncLogApi
-    raise AttributeError(f"module 'qstash.log' has no attribute {name!r}")
+__getattr__ = api_classes("log", "LogApi", "EventApi")

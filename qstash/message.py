@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qstash._filters import MessageFilter
+from qstash._lazy import api_classes
 from qstash._options import (
     BatchJsonRequest,
     BatchRequest,
@@ -276,15 +277,4 @@ def parse_cancelled(parsed: Any) -> int:
     return opt(expect(parsed, CancelMessagesResponse).cancelled) or 0
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.message import MessageApi` working without a cycle.
-    if name == "MessageApi":
-        from qstash._sync.message import MessageApi
-
-        return MessageApi
-    if name == "AsyncMessageApi":
-        from qstash._async.message import AsyncMessageApi
-
-        return AsyncMessageApi
-    raise AttributeError(f"module 'qstash.message' has no attribute {name!r}")
+__getattr__ = api_classes("message", "MessageApi")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qstash import _values
+from qstash._lazy import api_classes
 from qstash._parse import expect, opt
 
 if TYPE_CHECKING:
@@ -68,15 +69,4 @@ def upsert_body(queue: object, parallelism: object, paused: object) -> om.Upsert
     )
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.queue import QueueApi` working without a cycle.
-    if name == "QueueApi":
-        from qstash._sync.queue import QueueApi
-
-        return QueueApi
-    if name == "AsyncQueueApi":
-        from qstash._async.queue import AsyncQueueApi
-
-        return AsyncQueueApi
-    raise AttributeError(f"module 'qstash.queue' has no attribute {name!r}")
+__getattr__ = api_classes("queue", "QueueApi")

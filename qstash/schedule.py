@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qstash._cron import check_cron
+from qstash._lazy import api_classes
 from qstash._options import ScheduleJsonOptions, ScheduleOptions
 from qstash._parse import expect, first, header_map, opt
 from qstash._publish import RequestSpec, schedule_request
@@ -179,15 +180,4 @@ def parse_schedule_id(content: bytes) -> str:
     return schedule_id
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.schedule import ScheduleApi` working without a cycle.
-    if name == "ScheduleApi":
-        from qstash._sync.schedule import ScheduleApi
-
-        return ScheduleApi
-    if name == "AsyncScheduleApi":
-        from qstash._async.schedule import AsyncScheduleApi
-
-        return AsyncScheduleApi
-    raise AttributeError(f"module 'qstash.schedule' has no attribute {name!r}")
+__getattr__ = api_classes("schedule", "ScheduleApi")

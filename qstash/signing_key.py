@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qstash._lazy import api_classes
 from qstash._parse import expect
 
 if TYPE_CHECKING:
@@ -40,15 +41,4 @@ def parse_signing_key(parsed: Any) -> SigningKey:
     return SigningKey(current=model.current, next=model.next_)
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.signing_key import SigningKeyApi` working without a cycle.
-    if name == "SigningKeyApi":
-        from qstash._sync.signing_key import SigningKeyApi
-
-        return SigningKeyApi
-    if name == "AsyncSigningKeyApi":
-        from qstash._async.signing_key import AsyncSigningKeyApi
-
-        return AsyncSigningKeyApi
-    raise AttributeError(f"module 'qstash.signing_key' has no attribute {name!r}")
+__getattr__ = api_classes("signing_key", "SigningKeyApi")

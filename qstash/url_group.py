@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from qstash import _values
+from qstash._lazy import api_classes
 from qstash._parse import expect, opt
 from qstash.errors import InvalidArgumentError
 
@@ -160,15 +161,4 @@ def remove_body(endpoints: object) -> om.RemoveEndpointsRequest:
     return RemoveEndpointsRequest(endpoints=models)
 
 
-def __getattr__(name: str) -> Any:
-    # The API classes live in the sync/async packages, which import this module; resolve
-    # them lazily to keep `from qstash.url_group import UrlGroupApi` working without a cycle.
-    if name == "UrlGroupApi":
-        from qstash._sync.url_group import UrlGroupApi
-
-        return UrlGroupApi
-    if name == "AsyncUrlGroupApi":
-        from qstash._async.url_group import AsyncUrlGroupApi
-
-        return AsyncUrlGroupApi
-    raise AttributeError(f"module 'qstash.url_group' has no attribute {name!r}")
+__getattr__ = api_classes("url_group", "UrlGroupApi")
