@@ -270,3 +270,22 @@ async def test_no_dedup_id_without_retries(client: Client, wire: Wire) -> None:
     await resolve(client.message.publish(url="https://a.example"))
     assert "upstash-deduplication-id" not in wire.last.headers
     assert wire.last.content == b""
+
+
+def test_publish_results_read_exactly_the_spec_fields() -> None:
+    # Publish responses are read straight from JSON (the hot path skips the generated model):
+    # pin the fields read to the spec's PublishResponse, so the two cannot drift apart.
+    import inspect
+    from pathlib import Path
+
+    import yaml
+
+    import qstash.message
+
+    spec = yaml.safe_load((Path(__file__).parent.parent / "openapi" / "qstash.yaml").read_text())
+    fields = set(spec["components"]["schemas"]["PublishResponse"]["properties"])
+    source = inspect.getsource(qstash.message._result) + inspect.getsource(
+        qstash.message._message_id
+    )
+    assert fields == {"messageId", "url", "deduplicated"}
+    assert all(f'"{name}"' in source for name in fields)
