@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from qstash._bulk import BulkResult, Failed, Published
 from qstash._filters import MessageFilter
 from qstash._lazy import api_classes
 from qstash._options import (
@@ -68,10 +69,12 @@ __all__ = [
     "BatchResponse",
     "BatchResult",
     "BatchUrlGroupResponse",
+    "BulkResult",
     "EnqueueJsonOptions",
     "EnqueueOptions",
     "EnqueueResponse",
     "EnqueueUrlGroupResponse",
+    "Failed",
     "FlowControl",
     "FlowControlProperties",
     "HttpMethod",
@@ -84,6 +87,7 @@ __all__ = [
     "PublishResponse",
     "PublishResult",
     "PublishUrlGroupResponse",
+    "Published",
     "Redact",
 ]
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Unpack
 
+from qstash._bulk import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_REQUEST_BYTES,
+    BulkResult,
+    Chunk,
+    check_limits,
+    plan_chunks,
+)
+from qstash._concurrency import AsyncTaskPool
 from qstash._filters import (
     BULK_COUNT,
     MESSAGES,
@@ -23,6 +33,7 @@ from qstash._options import (
     PublishOptions,
 )
 from qstash._publish import batch_request, enqueue_request, publish_request
+from qstash.errors import QStashError
 from qstash.message import (
     BatchResult,
     Message,
@@ -97,6 +108,82 @@ class AsyncMessageApi:
         """As :meth:`batch`, with each item's ``body`` serialised as JSON."""
         spec = batch_request(messages, json=True, dedup_ids=self._client._dedup_ids())
         return parse_batch((await self._client._send(spec)).content)
+
+    async def publish_many(
+        self,
+        messages: Iterable[BatchRequest],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    ) -> list[BulkResult]:
+        """Publish any number of raw-body messages, in batch requests sent concurrently.
+
+        Each message is a dict with the options of a :meth:`batch` item: ``url``,
+        ``url_group`` or ``api``, ``queue`` to enqueue it, ``body`` (``str``, or ``bytes`` that
+        are UTF-8 text), ``delay``, ``callback``... Every message is checked before anything
+        is sent: a bad one raises :class:`~qstash.errors.InvalidArgumentError` naming it
+        (``messages[7].delay``) and nothing is published.
+
+        The messages go, in order, into ``POST /v2/batch`` requests of at most ``chunk_size``
+        messages (default 100) and ``max_request_bytes`` bytes (default 1,000,000; a larger
+        message goes alone), with at most ``max_in_flight`` requests in flight (default 4).
+        With retries on (the default), every message carries a deduplication id, so a
+        request retried after a lost answer cannot publish its messages twice.
+
+        Returns one result per message, in input order, and never raises for a message that
+        failed: :class:`~qstash.message.Published` (``.result`` is what :meth:`publish`
+        returns) or :class:`~qstash.message.Failed` (``.error`` is a
+        :class:`~qstash.errors.BatchItemError` when QStash refused that message alone, or the
+        error of the whole request that carried it, once its retries are spent). Check
+        ``outcome.ok``. No messages: no request, an empty list.
+        """
+        check_limits(
+            chunk_size=chunk_size, max_in_flight=max_in_flight, max_request_bytes=max_request_bytes
+        )
+        chunks = plan_chunks(
+            messages,
+            json=False,
+            chunk_size=chunk_size,
+            max_request_bytes=max_request_bytes,
+            dedup_ids=self._client._dedup_ids(),
+        )
+        return await self._send_chunks(chunks, max_in_flight)
+
+    async def publish_many_json(
+        self,
+        messages: Iterable[BatchJsonRequest],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    ) -> list[BulkResult]:
+        """As :meth:`publish_many`, with each message's ``body`` serialised as JSON
+        (``Content-Type: application/json``), as :meth:`batch_json` does."""
+        check_limits(
+            chunk_size=chunk_size, max_in_flight=max_in_flight, max_request_bytes=max_request_bytes
+        )
+        chunks = plan_chunks(
+            messages,
+            json=True,
+            chunk_size=chunk_size,
+            max_request_bytes=max_request_bytes,
+            dedup_ids=self._client._dedup_ids(),
+        )
+        return await self._send_chunks(chunks, max_in_flight)
+
+    async def _send_chunks(self, chunks: Sequence[Chunk], max_in_flight: int) -> list[BulkResult]:
+        done = await AsyncTaskPool(max_in_flight).map(self._send_chunk, chunks)
+        return [result for results in done for result in results]
+
+    async def _send_chunk(self, chunk: Chunk) -> list[BulkResult]:
+        try:
+            response = await self._client._send(chunk.spec)
+        except QStashError as error:
+            # The transport already retried what was safe to retry; this request's
+            # messages share the final error and the other requests carry on.
+            return chunk.failed(error)
+        return chunk.results(response.content)
 
     async def get(self, message_id: str) -> Message:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""
