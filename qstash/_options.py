@@ -22,10 +22,14 @@ __all__ = [
     "EnqueueOptions",
     "FlowControl",
     "HttpMethod",
+    "JsonBody",
     "LlmApi",
     "MessageOptions",
     "PublishJsonOptions",
     "PublishOptions",
+    "QueuedJsonBody",
+    "QueuedRawBody",
+    "RawBody",
     "Redact",
     "ScheduleJsonOptions",
     "ScheduleOptions",
@@ -136,8 +140,8 @@ class Destination(TypedDict, total=False):
     """An LLM API, e.g. ``{"name": "llm", "provider": openai("sk-...")}``."""
 
 
-class PublishOptions(Destination, MessageOptions, total=False):
-    """Keyword arguments of ``message.publish``."""
+class RawBody(MessageOptions, total=False):
+    """A message with a raw body: the options of ``publish`` besides the destination."""
 
     body: str | bytes | None
     """The message body, sent as is (a ``str`` as UTF-8). ``None``: no body."""
@@ -145,25 +149,41 @@ class PublishOptions(Destination, MessageOptions, total=False):
     """The body's ``Content-Type``; wins over a ``Content-Type`` given in ``headers``."""
 
 
-class PublishJsonOptions(Destination, MessageOptions, total=False):
-    """Keyword arguments of ``message.publish_json``: the body is sent as JSON."""
+class JsonBody(MessageOptions, total=False):
+    """A message with a JSON body: the options of ``publish_json`` besides the destination."""
 
     body: Any
     """Any JSON-serialisable value, sent compact as ``application/json``. ``None``: no body."""
 
 
-class EnqueueOptions(PublishOptions, total=False):
+class PublishOptions(Destination, RawBody, total=False):
+    """Keyword arguments of ``message.publish``."""
+
+
+class PublishJsonOptions(Destination, JsonBody, total=False):
+    """Keyword arguments of ``message.publish_json``: the body is sent as JSON."""
+
+
+class QueuedRawBody(RawBody, total=False):
+    """``enqueue`` options besides the destination."""
+
+    queue: Required[str]
+    """Queue name (letters, digits, ``-``, ``_``, ``.``); created on first use."""
+
+
+class QueuedJsonBody(JsonBody, total=False):
+    """``enqueue_json`` options besides the destination."""
+
+    queue: Required[str]
+    """Queue name (letters, digits, ``-``, ``_``, ``.``); created on first use."""
+
+
+class EnqueueOptions(Destination, QueuedRawBody, total=False):
     """Keyword arguments of ``message.enqueue``."""
 
-    queue: Required[str]
-    """Queue name (letters, digits, ``-``, ``_``, ``.``); created on first use."""
 
-
-class EnqueueJsonOptions(PublishJsonOptions, total=False):
+class EnqueueJsonOptions(Destination, QueuedJsonBody, total=False):
     """Keyword arguments of ``message.enqueue_json``."""
-
-    queue: Required[str]
-    """Queue name (letters, digits, ``-``, ``_``, ``.``); created on first use."""
 
 
 class BatchRequest(PublishOptions, total=False):

@@ -289,3 +289,35 @@ def test_publish_results_read_exactly_the_spec_fields() -> None:
     )
     assert fields == {"messageId", "url", "deduplicated"}
     assert all(f'"{name}"' in source for name in fields)
+
+
+def test_publish_return_type_follows_the_destination(wire: Wire) -> None:
+    # Checked twice: by mypy (assert_type, in ./scripts/test) and at run time.
+    from typing import assert_type
+
+    import httpx
+
+    from qstash import QStash
+    from qstash.chat import openai
+
+    transport = httpx.MockTransport(wire.handler)
+    with QStash(
+        "t", base_url="https://q.test", httpx_client=httpx.Client(transport=transport)
+    ) as c:
+        wire.reply(200, {"messageId": "a"})
+        single = assert_type(
+            c.message.publish_json(url="https://a.example", body=1), PublishResponse
+        )
+        wire.reply(200, [{"messageId": "b", "url": "https://b.example"}])
+        group = assert_type(
+            c.message.enqueue(queue="q", url_group="g"), list[PublishUrlGroupResponse]
+        )
+        wire.reply(200, {"messageId": "c"})
+        llm = assert_type(
+            c.message.publish_json(api={"name": "llm", "provider": openai("k")}, body={}),
+            PublishResponse,
+        )
+    assert isinstance(single, PublishResponse)
+    assert isinstance(group, list)
+    assert group[0].url == "https://b.example"
+    assert llm.message_id == "c"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Unpack, overload
 
 from qstash._bulk import (
     DEFAULT_CHUNK_SIZE,
@@ -29,15 +29,22 @@ from qstash._options import (
     BatchRequest,
     EnqueueJsonOptions,
     EnqueueOptions,
+    JsonBody,
+    LlmApi,
     PublishJsonOptions,
     PublishOptions,
+    QueuedJsonBody,
+    QueuedRawBody,
+    RawBody,
 )
 from qstash._publish import batch_request, enqueue_request, publish_request
 from qstash.errors import QStashError
 from qstash.message import (
     BatchResult,
     Message,
+    PublishResponse,
     PublishResult,
+    PublishUrlGroupResponse,
     parse_batch,
     parse_cancelled,
     parse_message,
@@ -63,6 +70,14 @@ class AsyncMessageApi:
     def __init__(self, client: AsyncQStash) -> None:
         self._client = client
 
+    @overload
+    async def publish(
+        self, *, url_group: str, **options: Unpack[RawBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    async def publish(self, *, url: str, **options: Unpack[RawBody]) -> PublishResponse: ...
+    @overload
+    async def publish(self, *, api: LlmApi, **options: Unpack[RawBody]) -> PublishResponse: ...
     async def publish(self, **options: Unpack[PublishOptions]) -> PublishResult:
         """Publish a message with a raw ``str``/``bytes`` body to a URL, URL group or LLM API.
 
@@ -73,6 +88,16 @@ class AsyncMessageApi:
         spec = publish_request(options, json=False, dedup_id=self._client._dedup_id())
         return parse_publish((await self._client._send(spec)).content)
 
+    @overload
+    async def publish_json(
+        self, *, url_group: str, **options: Unpack[JsonBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    async def publish_json(self, *, url: str, **options: Unpack[JsonBody]) -> PublishResponse: ...
+    @overload
+    async def publish_json(
+        self, *, api: LlmApi, **options: Unpack[JsonBody]
+    ) -> PublishResponse: ...
     async def publish_json(self, **options: Unpack[PublishJsonOptions]) -> PublishResult:
         """Publish ``body`` serialised as JSON (``Content-Type: application/json``).
 
@@ -81,6 +106,16 @@ class AsyncMessageApi:
         spec = publish_request(options, json=True, dedup_id=self._client._dedup_id())
         return parse_publish((await self._client._send(spec)).content)
 
+    @overload
+    async def enqueue(
+        self, *, url_group: str, **options: Unpack[QueuedRawBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    async def enqueue(self, *, url: str, **options: Unpack[QueuedRawBody]) -> PublishResponse: ...
+    @overload
+    async def enqueue(
+        self, *, api: LlmApi, **options: Unpack[QueuedRawBody]
+    ) -> PublishResponse: ...
     async def enqueue(self, **options: Unpack[EnqueueOptions]) -> PublishResult:
         """Enqueue a raw-body message into ``queue`` (created on first use), delivered FIFO.
 
@@ -89,6 +124,18 @@ class AsyncMessageApi:
         spec = enqueue_request(options, json=False, dedup_id=self._client._dedup_id())
         return parse_publish((await self._client._send(spec)).content)
 
+    @overload
+    async def enqueue_json(
+        self, *, url_group: str, **options: Unpack[QueuedJsonBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    async def enqueue_json(
+        self, *, url: str, **options: Unpack[QueuedJsonBody]
+    ) -> PublishResponse: ...
+    @overload
+    async def enqueue_json(
+        self, *, api: LlmApi, **options: Unpack[QueuedJsonBody]
+    ) -> PublishResponse: ...
     async def enqueue_json(self, **options: Unpack[EnqueueJsonOptions]) -> PublishResult:
         """Enqueue ``body`` serialised as JSON into ``queue``. Otherwise as :meth:`enqueue`."""
         spec = enqueue_request(options, json=True, dedup_id=self._client._dedup_id())

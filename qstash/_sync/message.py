@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Unpack, overload
 
 from qstash._bulk import (
     DEFAULT_CHUNK_SIZE,
@@ -30,15 +30,22 @@ from qstash._options import (
     BatchRequest,
     EnqueueJsonOptions,
     EnqueueOptions,
+    JsonBody,
+    LlmApi,
     PublishJsonOptions,
     PublishOptions,
+    QueuedJsonBody,
+    QueuedRawBody,
+    RawBody,
 )
 from qstash._publish import batch_request, enqueue_request, publish_request
 from qstash.errors import QStashError
 from qstash.message import (
     BatchResult,
     Message,
+    PublishResponse,
     PublishResult,
+    PublishUrlGroupResponse,
     parse_batch,
     parse_cancelled,
     parse_message,
@@ -64,6 +71,14 @@ class MessageApi:
     def __init__(self, client: QStash) -> None:
         self._client = client
 
+    @overload
+    def publish(
+        self, *, url_group: str, **options: Unpack[RawBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    def publish(self, *, url: str, **options: Unpack[RawBody]) -> PublishResponse: ...
+    @overload
+    def publish(self, *, api: LlmApi, **options: Unpack[RawBody]) -> PublishResponse: ...
     def publish(self, **options: Unpack[PublishOptions]) -> PublishResult:
         """Publish a message with a raw ``str``/``bytes`` body to a URL, URL group or LLM API.
 
@@ -74,6 +89,14 @@ class MessageApi:
         spec = publish_request(options, json=False, dedup_id=self._client._dedup_id())
         return parse_publish((self._client._send(spec)).content)
 
+    @overload
+    def publish_json(
+        self, *, url_group: str, **options: Unpack[JsonBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    def publish_json(self, *, url: str, **options: Unpack[JsonBody]) -> PublishResponse: ...
+    @overload
+    def publish_json(self, *, api: LlmApi, **options: Unpack[JsonBody]) -> PublishResponse: ...
     def publish_json(self, **options: Unpack[PublishJsonOptions]) -> PublishResult:
         """Publish ``body`` serialised as JSON (``Content-Type: application/json``).
 
@@ -82,6 +105,14 @@ class MessageApi:
         spec = publish_request(options, json=True, dedup_id=self._client._dedup_id())
         return parse_publish((self._client._send(spec)).content)
 
+    @overload
+    def enqueue(
+        self, *, url_group: str, **options: Unpack[QueuedRawBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    def enqueue(self, *, url: str, **options: Unpack[QueuedRawBody]) -> PublishResponse: ...
+    @overload
+    def enqueue(self, *, api: LlmApi, **options: Unpack[QueuedRawBody]) -> PublishResponse: ...
     def enqueue(self, **options: Unpack[EnqueueOptions]) -> PublishResult:
         """Enqueue a raw-body message into ``queue`` (created on first use), delivered FIFO.
 
@@ -90,6 +121,16 @@ class MessageApi:
         spec = enqueue_request(options, json=False, dedup_id=self._client._dedup_id())
         return parse_publish((self._client._send(spec)).content)
 
+    @overload
+    def enqueue_json(
+        self, *, url_group: str, **options: Unpack[QueuedJsonBody]
+    ) -> list[PublishUrlGroupResponse]: ...
+    @overload
+    def enqueue_json(self, *, url: str, **options: Unpack[QueuedJsonBody]) -> PublishResponse: ...
+    @overload
+    def enqueue_json(
+        self, *, api: LlmApi, **options: Unpack[QueuedJsonBody]
+    ) -> PublishResponse: ...
     def enqueue_json(self, **options: Unpack[EnqueueJsonOptions]) -> PublishResult:
         """Enqueue ``body`` serialised as JSON into ``queue``. Otherwise as :meth:`enqueue`."""
         spec = enqueue_request(options, json=True, dedup_id=self._client._dedup_id())

@@ -69,10 +69,10 @@ def test_upstash_method_and_raw_bytes(
 ) -> None:
     body = b"\x00\xffraw\x80" if method != "GET" else b""
     one(
-        dev_client.message.publish(
+        dev_client.message.publish(  # type: ignore[call-overload]
             url=qstash_sink.url_for("/m"),
             body=body,
-            method=method,  # type: ignore[arg-type]
+            method=method,
             content_type="application/octet-stream",
         )
     )

@@ -80,11 +80,11 @@ def test_cancel_one_many_filtered_and_all(
 ) -> None:
     def later(path: str, **options: object) -> str:
         return one(
-            dev_client.message.publish(
+            dev_client.message.publish(  # type: ignore[call-overload]
                 url=qstash_sink.url_for(path),
                 body="x",
                 delay=60,
-                **options,  # type: ignore[arg-type]
+                **options,
             )
         ).message_id
 
