@@ -239,9 +239,11 @@ class RetryPolicy:
             in seconds that is waited for; a longer one raises the error at once.
         backoff: the official SDK's form: ``backoff(n)`` is the wait in **milliseconds** before
             retry ``n`` (from 0). It replaces the computed backoff (no jitter, no cap); a longer
-            server-asked wait still wins.
+            server-asked wait still wins. A result that is not a finite number ends the
+            retries (the error is raised at once).
         total_timeout: deadline in seconds over all attempts and waits; a retry whose wait
-            would cross it is not made. ``None``: no deadline.
+            would cross it is not made, and each attempt's timeouts are cut to the time left,
+            so a stalled attempt cannot outlast it. ``None``: no deadline.
 
     The backoff before retry ``n`` (from 0) is
     ``min(max_delay, initial_delay * 2**n) * (1 - jitter * u)`` with ``u`` uniform in [0, 1).
@@ -370,7 +372,11 @@ class RetryPolicy:
             return None
 
         if self.backoff is not None:
-            delay = max(0.0, float(self.backoff(retry_index)) / 1000)
+            delay = float(self.backoff(retry_index)) / 1000
+            if not math.isfinite(delay):
+                # An infinite wait would never end (or overflow time.sleep); NaN is no wait.
+                return None
+            delay = max(0.0, delay)
         else:
             # The exponent is capped so a huge max_retries cannot overflow a float.
             base = min(self.max_delay, self.initial_delay * 2 ** min(retry_index, 64))

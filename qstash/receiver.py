@@ -464,6 +464,8 @@ class Receiver:
     def _signature_text(signature: object) -> str:
         if signature is None:
             return ""
+        if isinstance(signature, str):
+            return str(signature)  # a str subclass some frameworks use for header values
         if isinstance(signature, bytes | bytearray):
             # Latin-1 never fails; non-ASCII is then refused as malformed.
             return bytes(signature).decode("latin-1")

@@ -39,12 +39,16 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
         sleep: waits the given seconds between attempts.
         random: returns a float in [0, 1) for the backoff jitter.
 
+    With ``policy.total_timeout``, each attempt's connect, read, write and pool timeouts are
+    cut to the time left before the deadline, so a stalled attempt cannot outlast it either.
+
     A 2xx response is returned untouched (a streamed body stays unread). Any other status is
     read, closed and raised as the :class:`~qstash.errors.APIError` subclass for it, after the
     retries the policy allows. A transport failure ends as
     :class:`~qstash.errors.APITimeoutError` (a timeout) or
-    :class:`~qstash.errors.APIConnectionError`, chained to the httpx exception. Any other
-    exception (a bug, not the network) propagates at once, never retried.
+    :class:`~qstash.errors.APIConnectionError`, chained to the httpx exception (whose text,
+    and that of the exceptions under it, is redacted too). Any other exception (a bug, not
+    the network) propagates at once, never retried.
 
     Each retry is logged on the ``qstash`` logger at INFO (method, path without the query,
     attempt, cause, wait); the final failure at DEBUG. Headers and bodies are never logged.
@@ -79,9 +83,13 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
         policy = self._policy
         start = self._clock()
         safe: bool | None = None  # worked out on the first failure only: 2xx is the hot path
+        deadline = policy.total_timeout
+        timeouts = request.extensions.get("timeout") if deadline is not None else None
         attempt = 0
         while True:
             attempt += 1
+            if deadline is not None:
+                _cut_timeouts(request, timeouts, deadline - (self._clock() - start))
             try:
                 response = await self._inner.handle_async_request(request)
                 if 200 <= response.status_code < 300:
@@ -107,6 +115,7 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     error = self._connection_error(request, exc, attempt, secrets)
                     self._log_failure(request, attempt, error, secrets)
+                    _redact_chain(exc, secrets)
                     raise error from exc
                 cause = type(exc).__name__
             else:
@@ -186,10 +195,40 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
         )
 
 
+# The shortest timeout an attempt gets: a zero timeout would make a blocking socket
+# non-blocking (a read error instead of a timeout).
+_MIN_ATTEMPT_TIMEOUT = 0.001
+_TIMEOUT_PHASES = ("connect", "read", "write", "pool")
+
+
+def _cut_timeouts(request: httpx.Request, timeouts: object, remaining: float) -> None:
+    """Make every timeout of this attempt at most ``remaining`` seconds (the deadline)."""
+    remaining = max(remaining, _MIN_ATTEMPT_TIMEOUT)
+    given = timeouts if isinstance(timeouts, dict) else {}
+    cut: dict[str, float] = {}
+    for phase in _TIMEOUT_PHASES:
+        value = given.get(phase)
+        cut[phase] = remaining if value is None else min(value, remaining)
+    request.extensions["timeout"] = cut
+
+
 def _path(request: httpx.Request, secrets: tuple[str, ...]) -> str:
     # The path only: the query string may carry a token, and a publish path embeds the
     # destination URL, which may carry a secret of its own.
     return redact(request.url.path, secrets)
+
+
+def _redact_chain(exc: BaseException, secrets: tuple[str, ...]) -> None:
+    """Redact the messages of ``exc`` and the exceptions chained under it (the cause of our
+    error shows in every traceback, and httpcore/h11 may quote a header there)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        args = current.args
+        if any(isinstance(arg, str) and redact(arg, secrets) != arg for arg in args):
+            current.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in args)
+        current = current.__cause__ or current.__context__
 
 
 def _redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:

@@ -45,6 +45,33 @@ __all__ = ["DevServer", "DevServerThread"]
 _log = logging.getLogger("qstash.dev")
 
 
+class _NoRequestEcho(logging.Filter):
+    """Keep aiohttp's "Error handling request" lines, without the request they quote.
+
+    aiohttp logs a request it cannot parse with the offending raw line (an ``Authorization:
+    Bearer <token>`` header holding a control character, a request line with
+    ``?qstash_token=...``): a user's token must never reach the log. The exception's class
+    and status stay; its text and traceback go.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            status = getattr(exc, "code", None) or getattr(exc, "status", None)
+            reason = type(exc).__name__ + (f" ({status})" if isinstance(status, int) else "")
+            record.msg = f"{record.getMessage()}: {reason}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+# The logger aiohttp's request handler writes its protocol errors to (instead of its own
+# aiohttp.server), filtered as above.
+_http_log = logging.getLogger("qstash.dev.http")
+_http_log.addFilter(_NoRequestEcho())
+
+
 class DevServer:
     """A local QStash: the ``/v2`` API, signed deliveries, retries, schedules, DLQ, logs.
 
@@ -150,7 +177,7 @@ class DevServer:
         app = build_app(
             engine, self.accounts, max_body=self.config.quota.max_message_bytes + (1 << 20)
         )
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=_http_log)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self._requested_port, backlog=1024)
         try:
