@@ -106,12 +106,13 @@ class Chunk:
         """The results when the whole request failed: ``error`` for each of its messages."""
         return [Failed(error)] * self.count
 
-    def results(self, content: bytes) -> list[BulkResult]:
-        """The results read from QStash's answer to this request (one per message)."""
+    def results(self, content: bytes, secrets: Sequence[str] = ()) -> list[BulkResult]:
+        """The results read from QStash's answer to this request (one per message);
+        ``secrets`` are scrubbed from refused items' texts."""
         from qstash.message import parse_batch  # loaded by then: the client parses with it
 
         try:
-            answers: Sequence[object] = parse_batch(content)
+            answers: Sequence[object] = parse_batch(content, secrets)
         except PartialBatchError as partial:
             answers = partial.results
         except QStashError as error:

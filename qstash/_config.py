@@ -14,6 +14,7 @@ Order, first match wins:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,6 +84,24 @@ def _region_configured(environ: Mapping[str, str]) -> bool:
     return bool(name and environ.get(f"{name}_QSTASH_URL") and environ.get(f"{name}_QSTASH_TOKEN"))
 
 
+def check_timeout(value: object) -> float | None:
+    """``value`` if it is a usable HTTP timeout in seconds: ``None`` (no timeout) or a finite
+    number ≥ 0. (An ``httpx.Timeout`` is accepted by the client before this check.)"""
+    if value is None:
+        return None
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    ):
+        return float(value)
+    raise InvalidArgumentError(
+        f"timeout must be seconds (a finite number >= 0), an httpx.Timeout or None, got {value!r}",
+        argument="timeout",
+    )
+
+
 def normalize_base_url(url: str) -> str:
     """Strip trailing slashes and a mistaken ``/v2/publish`` suffix; require http(s)."""
     url = url.strip().rstrip("/")
@@ -103,8 +122,8 @@ def resolve_client_settings(
 ) -> ClientSettings:
     """Resolve the base URL and token as the module docstring describes."""
     env = os.environ if environ is None else environ
-    if token is not None and not token.strip():
-        raise InvalidArgumentError("token must not be empty", argument="token")
+    if token is not None:
+        token = _token(token)
 
     env_url: str | None
     env_token: str | None
@@ -124,4 +143,14 @@ def resolve_client_settings(
             argument="token",
         )
     url = base_url if base_url is not None else (env_url or DEFAULT_BASE_URL)
-    return ClientSettings(normalize_base_url(url), resolved_token.strip())
+    return ClientSettings(normalize_base_url(url), _token(resolved_token))
+
+
+def _token(value: object) -> str:
+    # A token travels in a header: refuse what cannot (non-strings, control characters,
+    # non-ASCII) before any I/O, with a message that never repeats the value.
+    from qstash._values import header_text  # here: keeps `import qstash` light
+
+    if isinstance(value, str):
+        value = value.strip()
+    return header_text(value, "token")

@@ -91,6 +91,7 @@ def _check_keys(value: Mapping[object, object], allowed: Sequence[str], argument
             )
 
 
+_MAX_FLOW_PERIOD = 7 * 86_400  # seconds: QStash's documented maximum period
 _FLOW_CONTROL_KEYS = ("key", "parallelism", "rate", "period", "rate_per_second")
 
 
@@ -115,7 +116,13 @@ def _flow_control(value: object, argument: str) -> tuple[tuple[str, str], ...]:
     if rate is not None:
         parts.append(f"rate={_values.positive_int(rate, f'{argument}.{rate_name}')}")
     if (period := spec.get("period")) is not None:
-        parts.append(f"period={_values.duration(period, f'{argument}.period', positive=True)}")
+        text = _values.duration(period, f"{argument}.period", positive=True)
+        if _values.duration_seconds(text) > _MAX_FLOW_PERIOD:
+            raise InvalidArgumentError(
+                f"{argument}.period must be at most one week (QStash's limit), got {period!r}",
+                argument=f"{argument}.period",
+            )
+        parts.append(f"period={text}")
     if not parts:
         raise InvalidArgumentError(
             f"{argument} needs at least one of 'parallelism', 'rate' or 'period' besides 'key'",

@@ -201,6 +201,15 @@ def duration(value: object, argument: str, *, positive: bool = False) -> str:
     return f"{int(seconds)}s"
 
 
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400}
+_DURATION_PART = re.compile(r"(\d+)([smhd])")
+
+
+def duration_seconds(text: str) -> int:
+    """Seconds in a duration string made by :func:`duration` (``"1d10h"`` → 122400)."""
+    return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(text))
+
+
 def unix_seconds(value: object, argument: str) -> int:
     """Return a unix timestamp in whole seconds.
 

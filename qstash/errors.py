@@ -225,7 +225,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
     try:
         return int(float(value.strip()))
-    except ValueError:
+    except (ValueError, OverflowError):  # "inf" and friends are no count
         return None
 
 

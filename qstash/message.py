@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,7 @@ from qstash._options import (
     Redact,
 )
 from qstash._parse import expect, first, header_map, opt
-from qstash.errors import BatchItemError, PartialBatchError, QStashError
+from qstash.errors import BatchItemError, PartialBatchError, QStashError, redact
 
 if TYPE_CHECKING:
     import qstash_openapi.models as om
@@ -257,15 +257,19 @@ def parse_publish(content: bytes) -> PublishResult:
     return _result(_load(content))
 
 
-def parse_batch(content: bytes) -> list[BatchResult]:
-    """Parse a batch response; raise :class:`PartialBatchError` if any item was refused."""
+def parse_batch(content: bytes, secrets: Sequence[str] = ()) -> list[BatchResult]:
+    """Parse a batch response; raise :class:`PartialBatchError` if any item was refused.
+
+    ``secrets`` (the token, provider keys) are scrubbed from the refused items' texts: a
+    server may quote the request back.
+    """
     data = _load(content)
     if not isinstance(data, list):
         raise QStashError("QStash answered a batch with something other than a list")
     results: list[BatchResult | BatchItemError] = []
     for index, item in enumerate(data):
         if isinstance(item, dict) and "messageId" not in item and "error" in item:
-            results.append(BatchItemError(index, str(item["error"])))
+            results.append(BatchItemError(index, redact(str(item["error"]), secrets)))
         else:
             results.append(_result(item))
     errors = [r for r in results if isinstance(r, BatchItemError)]

@@ -12,8 +12,8 @@ import httpx
 
 from qstash import __version__
 from qstash._async.transport import AsyncClientTransport, AsyncQStashTransport
-from qstash._config import resolve_client_settings
-from qstash._retry import RetryConfig, RetryPolicy
+from qstash._config import check_timeout, resolve_client_settings
+from qstash._retry import SECRETS_EXTENSION, RetryConfig, RetryPolicy
 from qstash.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -127,11 +127,12 @@ class AsyncQStash:
         self._base_url = settings.base_url
         self._retry = RetryPolicy.coerce(retry)
         self._id_factory = id_factory
+        self._token_secrets = (settings.token,)
         inner = _inner_transport(httpx_client, limits, transport)
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
             headers={"Authorization": f"Bearer {settings.token}", "User-Agent": _USER_AGENT},
-            timeout=timeout,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else check_timeout(timeout),
             transport=AsyncQStashTransport(inner, policy=self._retry, secrets=(settings.token,)),
         )
 
@@ -251,6 +252,12 @@ class AsyncQStash:
             extensions=spec.extensions,
         )
         return await self._http.send(request)
+
+    def _secrets_of(self, spec: RequestSpec) -> tuple[str, ...]:
+        """What must never show in an error about ``spec``: the token and the request's own
+        third-party secrets (LLM provider keys)."""
+        extra = spec.extensions.get(SECRETS_EXTENSION, ())
+        return self._token_secrets + (tuple(extra) if isinstance(extra, tuple) else ())
 
     def _dedup_ids(self) -> Callable[[], str] | None:
         """The dedup-id factory when retries are on (ids make a lost response safe to retry)."""

@@ -149,12 +149,14 @@ class AsyncMessageApi:
         :class:`~qstash.errors.PartialBatchError` carrying the results of the others.
         """
         spec = batch_request(messages, json=False, dedup_ids=self._client._dedup_ids())
-        return parse_batch((await self._client._send(spec)).content)
+        content = (await self._client._send(spec)).content
+        return parse_batch(content, self._client._secrets_of(spec))
 
     async def batch_json(self, messages: Sequence[BatchJsonRequest]) -> list[BatchResult]:
         """As :meth:`batch`, with each item's ``body`` serialised as JSON."""
         spec = batch_request(messages, json=True, dedup_ids=self._client._dedup_ids())
-        return parse_batch((await self._client._send(spec)).content)
+        content = (await self._client._send(spec)).content
+        return parse_batch(content, self._client._secrets_of(spec))
 
     async def publish_many(
         self,
@@ -230,7 +232,7 @@ class AsyncMessageApi:
             # The transport already retried what was safe to retry; this request's
             # messages share the final error and the other requests carry on.
             return chunk.failed(error)
-        return chunk.results(response.content)
+        return chunk.results(response.content, self._client._secrets_of(chunk.spec))
 
     async def get(self, message_id: str) -> Message:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Self
 import httpx
 
 from qstash import __version__
-from qstash._config import resolve_client_settings
-from qstash._retry import RetryConfig, RetryPolicy
+from qstash._config import check_timeout, resolve_client_settings
+from qstash._retry import SECRETS_EXTENSION, RetryConfig, RetryPolicy
 from qstash._sync.transport import ClientTransport, QStashTransport
 from qstash.errors import InvalidArgumentError
 
@@ -128,11 +128,12 @@ class QStash:
         self._base_url = settings.base_url
         self._retry = RetryPolicy.coerce(retry)
         self._id_factory = id_factory
+        self._token_secrets = (settings.token,)
         inner = _inner_transport(httpx_client, limits, transport)
         self._http = httpx.Client(
             base_url=settings.base_url,
             headers={"Authorization": f"Bearer {settings.token}", "User-Agent": _USER_AGENT},
-            timeout=timeout,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else check_timeout(timeout),
             transport=QStashTransport(inner, policy=self._retry, secrets=(settings.token,)),
         )
 
@@ -252,6 +253,12 @@ class QStash:
             extensions=spec.extensions,
         )
         return self._http.send(request)
+
+    def _secrets_of(self, spec: RequestSpec) -> tuple[str, ...]:
+        """What must never show in an error about ``spec``: the token and the request's own
+        third-party secrets (LLM provider keys)."""
+        extra = spec.extensions.get(SECRETS_EXTENSION, ())
+        return self._token_secrets + (tuple(extra) if isinstance(extra, tuple) else ())
 
     def _dedup_ids(self) -> Callable[[], str] | None:
         """The dedup-id factory when retries are on (ids make a lost response safe to retry)."""

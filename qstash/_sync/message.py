@@ -144,12 +144,14 @@ class MessageApi:
         :class:`~qstash.errors.PartialBatchError` carrying the results of the others.
         """
         spec = batch_request(messages, json=False, dedup_ids=self._client._dedup_ids())
-        return parse_batch((self._client._send(spec)).content)
+        content = (self._client._send(spec)).content
+        return parse_batch(content, self._client._secrets_of(spec))
 
     def batch_json(self, messages: Sequence[BatchJsonRequest]) -> list[BatchResult]:
         """As :meth:`batch`, with each item's ``body`` serialised as JSON."""
         spec = batch_request(messages, json=True, dedup_ids=self._client._dedup_ids())
-        return parse_batch((self._client._send(spec)).content)
+        content = (self._client._send(spec)).content
+        return parse_batch(content, self._client._secrets_of(spec))
 
     def publish_many(
         self,
@@ -225,7 +227,7 @@ class MessageApi:
             # The transport already retried what was safe to retry; this request's
             # messages share the final error and the other requests carry on.
             return chunk.failed(error)
-        return chunk.results(response.content)
+        return chunk.results(response.content, self._client._secrets_of(chunk.spec))
 
     def get(self, message_id: str) -> Message:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""

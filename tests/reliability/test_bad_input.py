@@ -50,10 +50,6 @@ def case(name: str, call: Callable[[Any], object], argument: str, *, gap: str | 
     return pytest.param(call, argument, id=name, marks=marks)
 
 
-PERIOD_GAP = (
-    "flow-control period above one week is sent (QStash's documented maximum); "
-    "refuse it in qstash/_headers.py"
-)
 
 CASES: list[Row] = [
     # ---- destinations
@@ -257,7 +253,6 @@ CASES: list[Row] = [
             url=U, flow_control={"key": "k", "rate": 1, "period": 8 * 86_400}
         ),
         "flow_control.period",
-        gap=PERIOD_GAP,
     ),
     case(
         "flow rate and alias",
@@ -511,19 +506,14 @@ async def test_invalid_argument_is_refused_before_sending(
     assert str(info.value)  # a message a user can act on
 
 
-TOKEN_GAP = (
-    "the token is not checked: validate it like provider keys "
-    "(qstash/_config.py: _values.header_text(token, 'token'))"
-)
-TIMEOUT_GAP = "the client timeout is not checked (qstash/_async/client.py)"
 
 CONSTRUCTORS: list[Row] = [
     case("base_url ftp", lambda cls: cls("t", base_url="ftp://x"), "base_url"),
     case("base_url empty host", lambda cls: cls("t", base_url="https://"), "base_url"),
     case("token empty", lambda cls: cls("  ", base_url=U), "token"),
-    case("token an int", lambda cls: cls(123, base_url=U), "token", gap=TOKEN_GAP),
-    case("token with newline", lambda cls: cls("ab\ncd", base_url=U), "token", gap=TOKEN_GAP),
-    case("token non-ASCII", lambda cls: cls("tökén", base_url=U), "token", gap=TOKEN_GAP),
+    case("token an int", lambda cls: cls(123, base_url=U), "token"),
+    case("token with newline", lambda cls: cls("ab\ncd", base_url=U), "token"),
+    case("token non-ASCII", lambda cls: cls("tökén", base_url=U), "token"),
     case("retry a str", lambda cls: cls("t", base_url=U, retry="always"), "retry"),
     case("retry negative", lambda cls: cls("t", base_url=U, retry={"retries": -1}), "retry"),
     case(
@@ -537,14 +527,13 @@ CONSTRUCTORS: list[Row] = [
         "retry",
     ),
     case(
-        "timeout negative", lambda cls: cls("t", base_url=U, timeout=-1), "timeout", gap=TIMEOUT_GAP
+        "timeout negative", lambda cls: cls("t", base_url=U, timeout=-1), "timeout"
     ),
-    case("timeout str", lambda cls: cls("t", base_url=U, timeout="5s"), "timeout", gap=TIMEOUT_GAP),
+    case("timeout str", lambda cls: cls("t", base_url=U, timeout="5s"), "timeout"),
     case(
         "timeout NaN",
         lambda cls: cls("t", base_url=U, timeout=math.nan),
         "timeout",
-        gap=TIMEOUT_GAP,
     ),
 ]
 
