@@ -57,6 +57,10 @@ __all__ = [
     "sleep",
 ]
 
+STREAM_EXTENSION = "qstash.stream"
+"""Request extension (``bool``): leave a successful response's body unread (streaming, e.g. a
+chat completion). Otherwise the transport reads it, so a body cut short is retried or typed."""
+
 SECRETS_EXTENSION = "qstash.secrets"
 """Request extension (``tuple[str, ...]``): secrets a request carries for a third party (an LLM
 provider key), which the transport redacts from errors and logs like the QStash token."""

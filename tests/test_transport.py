@@ -416,11 +416,20 @@ async def test_streamed_request_body_is_replayed(harness: Harness) -> None:
     assert [body for _, body in script.seen] == [b"abcd", b"abcd"]
 
 
-async def test_success_is_returned_untouched(harness: Harness) -> None:
+async def test_a_streamed_success_is_returned_unread(harness: Harness) -> None:
     script = Script(status(200, content=harness.stream([b"first,", b"second"])))
-    response = await harness.send(script, get(), read=False)
+    request = get()
+    request.extensions["qstash.stream"] = True
+    response = await harness.send(script, request, read=False)
     assert not response.is_closed
     assert not response.is_stream_consumed
+
+
+async def test_a_success_body_is_read_under_the_retry_policy(harness: Harness) -> None:
+    script = Script(status(200, content=harness.stream([b"first,", b"second"])))
+    response = await harness.send(script, get(), read=False)
+    assert response.is_stream_consumed
+    assert response.content == b"first,second"
 
 
 async def test_non_json_html_502_maps_cleanly(harness: Harness) -> None:

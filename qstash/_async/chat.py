@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal, Self, Unpack, overload
 
 import httpx
 
-from qstash._retry import REPLAY_SAFE_EXTENSION, SECRETS_EXTENSION
+from qstash._retry import REPLAY_SAFE_EXTENSION, SECRETS_EXTENSION, STREAM_EXTENSION
 from qstash._sse import ServerSentEvent, SSEDecoder
 from qstash.chat import (
     ChatCompletion,
@@ -270,7 +270,11 @@ class AsyncChatApi:
             headers=spec.headers,
             content=spec.content,
             # Chat calls cost money: never replayed. The provider key is redacted like the token.
-            extensions={REPLAY_SAFE_EXTENSION: False, SECRETS_EXTENSION: secrets},
+            extensions={
+                REPLAY_SAFE_EXTENSION: False,
+                SECRETS_EXTENSION: secrets,
+                STREAM_EXTENSION: spec.stream,
+            },
         )
         if spec.third_party and "Authorization" not in spec.headers:
             # The client's default Authorization is the QStash token: never send it elsewhere.

@@ -16,8 +16,20 @@ from collections.abc import Callable
 import httpx
 
 from qstash import _retry
-from qstash._retry import SECRETS_EXTENSION, RetryPolicy, error_kind, request_replay_safe
-from qstash.errors import APIConnectionError, APITimeoutError, error_for_response, redact
+from qstash._retry import (
+    SECRETS_EXTENSION,
+    STREAM_EXTENSION,
+    RetryPolicy,
+    error_kind,
+    request_replay_safe,
+)
+from qstash.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    QStashError,
+    error_for_response,
+    redact,
+)
 
 __all__ = ["AsyncClientTransport", "AsyncQStashTransport"]
 
@@ -93,6 +105,10 @@ class AsyncQStashTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self._inner.handle_async_request(request)
                 if 200 <= response.status_code < 300:
+                    if not request.extensions.get(STREAM_EXTENSION):
+                        # Read here, under the retry policy: a body cut short is a transport
+                        # error like any other, not a surprise after the call "succeeded".
+                        await _read_success(response)
                     return response
                 try:
                     body = await response.aread()
@@ -210,6 +226,20 @@ def _cut_timeouts(request: httpx.Request, timeouts: object, remaining: float) ->
         value = given.get(phase)
         cut[phase] = remaining if value is None else min(value, remaining)
     request.extensions["timeout"] = cut
+
+
+async def _read_success(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    except httpx.DecodingError as exc:
+        await response.aclose()
+        raise QStashError(
+            f"QStash answered {response.status_code} with a body that could not be decoded "
+            f"({type(exc).__name__})"
+        ) from None
+    except BaseException:
+        await response.aclose()
+        raise
 
 
 def _path(request: httpx.Request, secrets: tuple[str, ...]) -> str:

@@ -50,7 +50,6 @@ def case(name: str, call: Callable[[Any], object], argument: str, *, gap: str | 
     return pytest.param(call, argument, id=name, marks=marks)
 
 
-
 CASES: list[Row] = [
     # ---- destinations
     case(
@@ -506,7 +505,6 @@ async def test_invalid_argument_is_refused_before_sending(
     assert str(info.value)  # a message a user can act on
 
 
-
 CONSTRUCTORS: list[Row] = [
     case("base_url ftp", lambda cls: cls("t", base_url="ftp://x"), "base_url"),
     case("base_url empty host", lambda cls: cls("t", base_url="https://"), "base_url"),
@@ -526,9 +524,7 @@ CONSTRUCTORS: list[Row] = [
         lambda cls: cls("t", base_url=U, retry={"backoff": 5}),
         "retry",
     ),
-    case(
-        "timeout negative", lambda cls: cls("t", base_url=U, timeout=-1), "timeout"
-    ),
+    case("timeout negative", lambda cls: cls("t", base_url=U, timeout=-1), "timeout"),
     case("timeout str", lambda cls: cls("t", base_url=U, timeout="5s"), "timeout"),
     case(
         "timeout NaN",

@@ -137,11 +137,6 @@ async def test_a_fault_on_every_attempt_raises_a_typed_error(
     assert sink.successes == (dict.fromkeys(ids, 1) if accepted else {})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 2xx body cut short raises httpx.RemoteProtocolError, untyped and not retried: "
-    "the body is read by httpx after the transport returned (read it in the transport)",
-)
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 async def test_an_answer_cut_short_is_retried_or_typed(
     flavour: str, dev_server: DevServerThread, sink: RecordingSink, proxy: FaultProxy

@@ -123,12 +123,6 @@ def test_an_infinite_rate_limit_count_is_still_a_typed_error(value: str) -> None
     assert error.limit is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=httpx.DecodingError,
-    reason="a 2xx body that cannot be decoded raises httpx.DecodingError, untyped: the body is "
-    "read by httpx after the transport returned (read it in the transport)",
-)
 def test_an_undecodable_success_body_is_a_typed_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         gzip = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
