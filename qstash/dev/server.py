@@ -12,6 +12,7 @@ controls, for tests and scripts (the pytest fixtures in :mod:`qstash.dev.testing
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import deque
@@ -201,6 +202,9 @@ class DevServer:
         if self._engine is not None:
             await self._engine.close()
         await self._journal.close()
+        # Closed transports release their sockets on the loop's next turns: give them those
+        # turns before the loop stops, or a socket is left to the garbage collector to close.
+        await asyncio.sleep(0.01)
 
     async def advance(self, seconds: float, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - a wait limit
         """Move a :class:`ManualClock` forward, running what falls due, in time order."""

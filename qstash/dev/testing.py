@@ -137,9 +137,13 @@ class Sink:
         if self._thread is not None:
             thread, self._thread = self._thread, None
             try:
-                thread.run(self._runner.cleanup(), timeout=10)
+                thread.run(self._close(), timeout=10)
             finally:
                 thread.stop()
+
+    async def _close(self) -> None:
+        await self._runner.cleanup()
+        await asyncio.sleep(0.01)  # let closed sockets be released before the loop stops
 
     def __enter__(self) -> Self:
         return self.start()
