@@ -341,6 +341,8 @@ def prompt_messages(user: object, system: object) -> list[ChatCompletionMessage]
         raise InvalidArgumentError(
             f"user must be a string, got {type(user).__name__}", argument="user"
         )
+    if not user.strip():
+        raise InvalidArgumentError("user must not be empty: it is the prompt", argument="user")
     messages: list[ChatCompletionMessage] = []
     if system is not None:
         if not isinstance(system, str):

@@ -493,6 +493,7 @@ async def test_invalid_create_sends_nothing(
     [
         ({"user": None}, "user"),
         ({"user": ["Hi"]}, "user"),
+        ({"user": "  "}, "user"),
         ({"system": 3}, "system"),
         ({"model": " "}, "model"),
         ({"temperature": "warm"}, "temperature"),
