@@ -31,6 +31,27 @@ def first(*values: T | Any) -> T | None:
     return None
 
 
+def header_fields(model: Any) -> dict[str, dict[str, list[str]] | None]:
+    """``headers``, ``callback_headers`` and ``failure_callback_headers`` of a generated
+    message-like model (Message, DlqMessage, Schedule, Log), whichever spelling was sent."""
+    return {
+        "headers": header_map(model.header),
+        "callback_headers": header_map(first(model.callback_header, model.callback_headers)),
+        "failure_callback_headers": header_map(
+            first(model.failure_callback_header, model.failure_callback_headers)
+        ),
+    }
+
+
+def body_bytes(body: str | None, body_base64: str | None) -> bytes | None:
+    """A body sent as UTF-8 text (``body``) or base64 (``body_base64``), as bytes."""
+    import base64  # here: only needed when a caller asks for the bytes
+
+    if body_base64 is not None:
+        return base64.b64decode(body_base64)
+    return None if body is None else body.encode()
+
+
 def expect(parsed: Any, cls: type[T]) -> T:
     """Narrow a generated endpoint's ``parsed`` value, which is typed ``Any | Model``."""
     if not isinstance(parsed, cls):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from qstash._filters import LogFilter, next_cursor
 from qstash._lazy import api_classes
-from qstash._parse import expect, first, header_map, opt
+from qstash._parse import expect, first, header_fields, header_map, opt
 from qstash.message import FlowControlProperties
 
 if TYPE_CHECKING:
@@ -159,11 +159,7 @@ def parse_log(model: om.Log) -> Log:
         queue=opt(model.queue_name),
         schedule_id=opt(model.schedule_id),
         body_base64=opt(model.body),
-        headers=header_map(model.header),
-        callback_headers=header_map(first(model.callback_headers, model.callback_header)),
-        failure_callback_headers=header_map(
-            first(model.failure_callback_headers, model.failure_callback_header)
-        ),
+        **header_fields(model),
         response_status=opt(model.response_status),
         response_headers=header_map(first(model.response_header, model.response_headers)),
         response_body=opt(model.response_body),

@@ -33,7 +33,6 @@ redact                          ``Upstash-Redact-Fields``            {"body": Tr
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ from qstash._options import (
     PublishOptions,
     Redact,
 )
-from qstash._parse import expect, first, header_map, opt
+from qstash._parse import body_bytes, expect, first, header_fields, opt
 from qstash.errors import BatchItemError, PartialBatchError, QStashError, redact
 
 if TYPE_CHECKING:
@@ -168,9 +167,7 @@ class Message:
     @property
     def body_bytes(self) -> bytes | None:
         """The body as bytes, whichever way QStash sent it."""
-        if self.body_base64 is not None:
-            return base64.b64decode(self.body_base64)
-        return None if self.body is None else self.body.encode()
+        return body_bytes(self.body, self.body_base64)
 
 
 def _flow_control(model: Any) -> FlowControlProperties | None:
@@ -197,11 +194,7 @@ def message_fields(model: om.Message | om.DlqMessage) -> dict[str, Any]:
         "body": opt(model.body),
         "body_base64": opt(model.body_base_64),
         "method": opt(model.method),
-        "headers": header_map(model.header),
-        "callback_headers": header_map(first(model.callback_header, model.callback_headers)),
-        "failure_callback_headers": header_map(
-            first(model.failure_callback_header, model.failure_callback_headers)
-        ),
+        **header_fields(model),
         "max_retries": opt(model.max_retries),
         "retry_delay_expression": first(model.retry_delay_expression, model.retry_delay_expr),
         "not_before": opt(model.not_before),

@@ -21,7 +21,6 @@ friends); the error names the wrong field.
 
 from __future__ import annotations
 
-import base64
 import enum
 import json as _json
 from collections.abc import Mapping
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from qstash._cron import check_cron
 from qstash._lazy import api_classes
 from qstash._options import ScheduleJsonOptions, ScheduleOptions
-from qstash._parse import expect, first, header_map, opt
+from qstash._parse import body_bytes, expect, first, header_fields, opt
 from qstash._publish import RequestSpec, schedule_request
 from qstash.errors import QStashError
 from qstash.message import FlowControlProperties, _flow_control
@@ -99,9 +98,7 @@ class Schedule:
     @property
     def body_bytes(self) -> bytes | None:
         """The body as bytes, whichever way QStash sent it."""
-        if self.body_base64 is not None:
-            return base64.b64decode(self.body_base64)
-        return None if self.body is None else self.body.encode()
+        return body_bytes(self.body, self.body_base64)
 
 
 def _state(value: object) -> ScheduleState | str:
@@ -127,11 +124,7 @@ def parse_schedule(parsed: Any) -> Schedule:
         body=opt(model.body),
         body_base64=opt(model.body_base_64),
         method=opt(model.method),
-        headers=header_map(model.header),
-        callback_headers=header_map(first(model.callback_header, model.callback_headers)),
-        failure_callback_headers=header_map(
-            first(model.failure_callback_header, model.failure_callback_headers)
-        ),
+        **header_fields(model),
         retries=opt(model.retries),
         retry_delay_expression=first(model.retry_delay_expression, model.retry_delay_expr),
         callback=opt(model.callback),
