@@ -51,6 +51,7 @@ for _module, _folder in (("qstash", ROOT), ("qstash_openapi", ROOT / "generated"
         sys.path.append(str(_folder))
 
 import httpx  # noqa: E402
+from _child_server import ChildServer  # noqa: E402
 
 from qstash import QStash, Receiver  # noqa: E402
 from qstash.receiver import sign  # noqa: E402
@@ -126,34 +127,11 @@ class Result:
 # -- the server ------------------------------------------------------------------------------
 
 
-class Server:
+class Server(ChildServer):
     """``scripts/_bench_server.py`` in a child process on a free 127.0.0.1 port."""
 
     def __init__(self) -> None:
-        # stdin stays open as a lifeline: the server exits when it closes, even if we crash.
-        self._proc = subprocess.Popen(
-            [sys.executable, str(SERVER), "0"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        assert self._proc.stdout is not None
-        line = self._proc.stdout.readline().decode().split()
-        if len(line) != 2 or line[0] != "PORT":
-            self.stop()
-            raise RuntimeError(f"the bench server did not start (said {line!r})")
-        self.url = f"http://127.0.0.1:{line[1]}"
-
-    def stop(self) -> None:
-        """Close the lifeline and wait; terminate only if it does not go by itself."""
-        if self._proc.stdin is not None:
-            self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.terminate()
-            self._proc.wait(timeout=5)
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
+        super().__init__([sys.executable, str(SERVER), "0"])
 
 
 # -- timing helpers --------------------------------------------------------------------------

@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _child_server import ChildServer
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 VENV = ROOT / ".bench-venv"
@@ -206,33 +208,13 @@ def serve(port: int, latency: float = 0.0) -> None:
             flush(conn)
 
 
-class Server:
+class Server(ChildServer):
     """The server in a child process on a free 127.0.0.1 port; stdin is its lifeline."""
 
     def __init__(self, latency: float = 0.0) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "serve", "0", str(latency)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+        super().__init__(
+            [sys.executable, str(Path(__file__).resolve()), "serve", "0", str(latency)]
         )
-        assert self._proc.stdout is not None
-        line = self._proc.stdout.readline().decode().split()
-        if len(line) != 2 or line[0] != "PORT":
-            self.stop()
-            raise RuntimeError(f"the bench server did not start (said {line!r})")
-        self.url = f"http://127.0.0.1:{line[1]}"
-
-    def stop(self) -> None:
-        """Close the lifeline and wait; terminate only if it does not go by itself."""
-        if self._proc.stdin is not None:
-            self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.terminate()
-            self._proc.wait(timeout=5)
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
 
 
 # -- the sides (each runs in a worker process) -----------------------------------------------
