@@ -16,6 +16,7 @@ from qstash import (
     RetryPolicy,
     ServerError,
 )
+from qstash._publish import publish_request
 from tests.conftest import BASE_URL, TOKEN, Client, Wire, resolve
 
 
@@ -90,6 +91,61 @@ def test_own_pool_is_closed() -> None:
     client = QStash(TOKEN, base_url=BASE_URL)
     client.close()
     assert client.http.is_closed
+
+
+async def test_event_hooks_and_auth_on_client_http_apply_to_sdk_calls(
+    make_client: Callable[..., Client], wire: Wire, flavour: str
+) -> None:
+    # SDK calls skip httpx's send machinery when it has nothing to do; hooks or auth set on
+    # client.http give it something to do, and then they run.
+    client = make_client()
+    seen: list[str] = []
+
+    def on_request(request: httpx.Request) -> None:
+        seen.append(f"request {request.method} {request.url.path}")
+
+    def on_response(response: httpx.Response) -> None:
+        seen.append(f"response {response.status_code}")
+
+    async def on_request_async(request: httpx.Request) -> None:
+        on_request(request)
+
+    async def on_response_async(response: httpx.Response) -> None:
+        on_response(response)
+
+    if flavour == "sync":
+        client.http.event_hooks = {"request": [on_request], "response": [on_response]}
+    else:
+        client.http.event_hooks = {"request": [on_request_async], "response": [on_response_async]}
+    wire.reply(200, {"messageId": "m1"})
+    result = await resolve(client.message.publish_json(url="https://a.example", body=1))
+    assert result.message_id == "m1"
+    assert seen == ["request POST /v2/publish/https://a.example", "response 200"]
+
+    client.http.event_hooks = {}
+    client.http.auth = ("user", "secret")  # replaces the bearer token, as httpx does
+    wire.reply(200, {"messageId": "m2"})
+    await resolve(client.message.publish_json(url="https://a.example", body=1))
+    assert wire.last.headers["authorization"].startswith("Basic ")
+    assert len(seen) == 2  # the hooks were removed
+
+
+async def test_sdk_calls_on_a_closed_client_raise_like_httpx(
+    make_client: Callable[..., Client], wire: Wire
+) -> None:
+    client = make_client()
+    wire.reply(200, {"messageId": "m1"})
+    response = await resolve(
+        client._send(publish_request({"url": "https://a.example"}, json=False))
+    )
+    assert response.request.url == f"{BASE_URL}/v2/publish/https://a.example"
+    if isinstance(client, QStash):
+        client.close()
+    else:
+        await client.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await resolve(client.message.publish_json(url="https://a.example", body=1))
+    assert len(wire.requests) == 1
 
 
 def test_environment_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -130,11 +130,12 @@ class QStash:
         self._id_factory = id_factory
         self._token_secrets = (settings.token,)
         inner = _inner_transport(httpx_client, limits, transport)
+        self._transport = QStashTransport(inner, policy=self._retry, secrets=(settings.token,))
         self._http = httpx.Client(
             base_url=settings.base_url,
             headers={"Authorization": f"Bearer {settings.token}", "User-Agent": _USER_AGENT},
             timeout=timeout if isinstance(timeout, httpx.Timeout) else check_timeout(timeout),
-            transport=QStashTransport(inner, policy=self._retry, secrets=(settings.token,)),
+            transport=self._transport,
         )
 
     def __repr__(self) -> str:
@@ -243,7 +244,8 @@ class QStash:
 
     def _send(self, spec: RequestSpec) -> httpx.Response:
         """Send a request built by a pure builder; raises the typed errors of the transport."""
-        request = self._http.build_request(
+        http = self._http
+        request = http.build_request(
             spec.method,
             # Absolute: httpx parses it once, instead of parsing and merging a relative path
             # with base_url (about a twentieth of a local publish's time).
@@ -252,7 +254,16 @@ class QStash:
             content=spec.content,
             extensions=spec.extensions,
         )
-        return self._http.send(request)
+        hooks = http.event_hooks
+        if http.is_closed or http.auth is not None or hooks["request"] or hooks["response"]:
+            # Someone gave `client.http` auth or event hooks (or closed it): httpx applies them.
+            return http.send(request)
+        # Straight to our transport, which retries, raises typed errors and reads the body:
+        # what httpx's send adds around it (auth and redirect flows, cookies, timing, a log
+        # line) is unused here, and skipping it takes about a tenth off a local publish.
+        response = self._transport.handle_request(request)
+        response.request = request
+        return response
 
     def _secrets_of(self, spec: RequestSpec) -> tuple[str, ...]:
         """What must never show in an error about ``spec``: the token and the request's own

@@ -32,6 +32,7 @@ from qstash.chat import anthropic, chat_request, custom, openai
 from qstash.dev import DEV_USERS, DevServerThread
 from qstash.errors import QStashError
 from qstash.receiver import sign
+from qstash_openapi.api.queues import list_queues
 from tests.reliability._proxy import Fault, FaultProxy, FaultSchedule
 from tests.reliability._sink import RecordingSink
 
@@ -312,6 +313,8 @@ async def test_debug_logs_of_every_logger_show_no_secret(
             body={"id": "y"},
             retries=0,
         )
+        # A raw call through the generated client: httpx logs the requests it sends itself.
+        assert list_queues.sync(client=dev.openapi) == []
     await dev_server.aadvance(60)
     # Malformed requests carrying the token: aiohttp quotes the bad line in its error log.
     for raw in (
