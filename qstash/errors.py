@@ -14,6 +14,7 @@ The tree, from general to specific::
         ├── ForbiddenError            403
         ├── NotFoundError             404
         ├── PreconditionFailedError   412 (a plan quota: queues, schedules, parallelism)
+        ├── PayloadTooLargeError      413 (the request is over the plan's size limit)
         ├── RateLimitError            429, one of:
         │   ├── RateLimitExceededError          burst limit (``Burst-RateLimit-*``)
         │   ├── DailyMessageLimitExceededError  daily quota (``RateLimit-*``)
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidArgumentError",
     "NotFoundError",
     "PartialBatchError",
+    "PayloadTooLargeError",
     "PreconditionFailedError",
     "QStashError",
     "RateLimitError",
@@ -216,6 +218,11 @@ class PreconditionFailedError(APIError):
     """412: a plan quota was reached (queues, schedules, parallelism...)."""
 
 
+class PayloadTooLargeError(APIError):
+    """413: the request body is larger than QStash (or a proxy before it) accepts; the
+    message size limit depends on the plan."""
+
+
 class RateLimitError(APIError):
     """429: a rate limit was hit. The subclass says which one."""
 
@@ -277,6 +284,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
     403: ForbiddenError,
     404: NotFoundError,
     412: PreconditionFailedError,
+    413: PayloadTooLargeError,
 }
 
 

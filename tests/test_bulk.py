@@ -20,10 +20,13 @@ from qstash import (
     BadRequestError,
     BatchItemError,
     InvalidArgumentError,
+    PayloadTooLargeError,
     QStash,
     QStashError,
+    RateLimitExceededError,
     RetryPolicy,
     ServerError,
+    UnauthorizedError,
 )
 from qstash._bulk import Failed, Published, plan_chunks
 from qstash._publish import REPLAY_SAFE, SECRETS, batch_request
@@ -48,18 +51,25 @@ class FakeQStash:
     """Answers ``POST /v2/batch`` with one result per item, ``msg_<n>`` for body ``{"n": n}``.
 
     ``fail``: n -> status, for the whole request carrying that message. ``refuse``: the n of
-    items answered with an error entry. A URL-group destination (no ``://``) gets two results.
+    items answered with an error entry. ``max_bytes``: a longer request is refused with 413.
+    A URL-group destination (no ``://``) gets two results.
     """
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.fail: dict[int, int] = {}
         self.refuse: set[int] = set()
+        self.max_bytes: int | None = None
+        self.accepted: list[int | None] = []  # the n of every item of every 200 answer
         self._lock = threading.Lock()  # the sync flavour calls from several threads
 
     def batches(self) -> list[list[dict[str, Any]]]:
         """Every request's items, in the order the requests arrived."""
         return [json.loads(request.content) for request in self.requests]
+
+    def sizes(self) -> list[int]:
+        """How many messages each request carried, in the order the requests arrived."""
+        return [len(batch) for batch in self.batches()]
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         request.read()
@@ -67,6 +77,8 @@ class FakeQStash:
             self.requests.append(request)
         assert (request.method, request.url.path) == ("POST", "/v2/batch")
         assert request.headers["content-type"] == "application/json"
+        if self.max_bytes is not None and len(request.content) > self.max_bytes:
+            return httpx.Response(413, text="Request Entity Too Large")
         items = json.loads(request.content)
         numbers = [number(item) for item in items]
         for n in numbers:
@@ -85,6 +97,8 @@ class FakeQStash:
                 )
             else:
                 answers.append({"messageId": f"msg_{n}"})
+        with self._lock:
+            self.accepted += numbers
         return httpx.Response(200, json=answers)
 
 
@@ -139,11 +153,21 @@ async def test_chunks_follow_the_input_order(
     assert all(isinstance(result, Published) and result.ok for result in results)
 
 
-def test_default_chunk_is_100_messages() -> None:
+async def test_the_default_chunk_is_1000_messages(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
     chunks = plan_chunks(
-        messages(250), json=True, chunk_size=100, max_request_bytes=1_000_000, dedup_ids=None
+        messages(2500), json=True, chunk_size=1000, max_request_bytes=1_000_000, dedup_ids=None
     )
-    assert [(chunk.start, chunk.count) for chunk in chunks] == [(0, 100), (100, 100), (200, 50)]
+    assert [(chunk.start, chunk.count) for chunk in chunks] == [
+        (0, 1000),
+        (1000, 1000),
+        (2000, 500),
+    ]
+    client = build()
+    results = await resolve(client.message.publish_many_json(messages(2500), max_in_flight=1))
+    assert fake.sizes() == [1000, 1000, 500]
+    assert ids(results) == [f"msg_{n}" for n in range(2500)]
 
 
 def test_chunks_stay_under_the_byte_cap_and_a_large_message_goes_alone() -> None:
@@ -197,7 +221,7 @@ async def test_any_iterable_of_messages(build: Callable[..., Client]) -> None:
 
 @pytest.mark.parametrize(
     ("status", "error_type", "retries", "attempts"),
-    [(503, ServerError, 2, 3), (400, BadRequestError, 2, 1)],
+    [(503, ServerError, 2, 3), (429, RateLimitExceededError, 0, 1), (401, UnauthorizedError, 2, 1)],
 )
 async def test_a_failed_request_fails_only_its_own_messages(
     build: Callable[..., Client],
@@ -209,7 +233,9 @@ async def test_a_failed_request_fails_only_its_own_messages(
 ) -> None:
     client = build(retry=RetryPolicy(max_retries=retries, initial_delay=0.0))
     fake.fail = {150: status}
-    results = await resolve(client.message.publish_many_json(messages(300), max_in_flight=2))
+    results = await resolve(
+        client.message.publish_many_json(messages(300), chunk_size=100, max_in_flight=2)
+    )
 
     assert len(results) == 300
     failed = results[100:200]
@@ -256,11 +282,116 @@ async def test_a_connection_failure_fails_its_request_only(
         return fake.handler(request)
 
     client = build(handler=handler)
-    results = await resolve(client.message.publish_many_json(messages(150)))
+    results = await resolve(client.message.publish_many_json(messages(150), chunk_size=100))
     assert all(
         isinstance(r, Failed) and isinstance(r.error, APIConnectionError) for r in results[:100]
     )
     assert ids(results[100:]) == [f"msg_{n}" for n in range(100, 150)]
+
+
+# -- a request refused as a whole is narrowed down to the messages it is about ------------------
+
+
+def _published_once(fake: FakeQStash, results: list[Any], failed: set[int]) -> None:
+    """Every message but ``failed`` is Published with its own id, and went out in exactly one
+    request that QStash accepted."""
+    assert [n for n, r in enumerate(results) if not r.ok] == sorted(failed)
+    assert ids([r for n, r in enumerate(results) if n not in failed]) == [
+        f"msg_{n}" for n in range(len(results)) if n not in failed
+    ]
+    assert sorted(n for n in fake.accepted if n is not None) == [
+        n for n in range(len(results)) if n not in failed
+    ]
+
+
+async def test_a_400_for_one_bad_message_fails_that_message_alone(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
+    client = build()
+    fake.fail = {737: 400}
+    results = await resolve(client.message.publish_many_json(messages(1000)))
+    error = results[737].error
+    assert isinstance(error, BadRequestError)
+    assert error.message == "failed at 737"
+    _published_once(fake, results, {737})
+    # Halving pins it down: the first request, then two per halving (at most 10 for 1,000).
+    sizes = fake.sizes()
+    assert sizes[:3] == [1000, 500, 500]
+    assert 1 in sizes  # the bad message ended up alone
+    assert len(sizes) <= 1 + 2 * 10
+
+
+async def test_a_400_both_halves_share_stops_the_narrowing(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
+    # Two bad messages, one in each half: both halves are refused, so the refusal is
+    # reported for every message of the request after three requests, not a storm of them.
+    client = build()
+    fake.fail = {10: 400, 900: 400}
+    results = await resolve(client.message.publish_many_json(messages(1000)))
+    assert fake.sizes() == [1000, 500, 500]
+    assert all(isinstance(r, Failed) and isinstance(r.error, BadRequestError) for r in results)
+    # Each half keeps its own answer.
+    assert {r.error.message for r in results[:500] if isinstance(r.error, APIError)} == {
+        "failed at 10"
+    }
+    assert {r.error.message for r in results[500:] if isinstance(r.error, APIError)} == {
+        "failed at 900"
+    }
+
+
+async def test_a_413_is_split_until_every_request_fits(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
+    client = build()
+    # The largest request QStash takes here: one of 120 messages.
+    [fits] = plan_chunks(
+        messages(120), json=True, chunk_size=1000, max_request_bytes=10**6, dedup_ids=None
+    )
+    fake.max_bytes = len(fits.spec.content or b"")
+    results = await resolve(client.message.publish_many_json(messages(1000), max_in_flight=1))
+    _published_once(fake, results, set())
+    refused = [len(r.content) for r in fake.requests if len(r.content) > fake.max_bytes]
+    assert fake.sizes()[:3] == [1000, 500, 500]
+    # Halved only while too large: 1,000 -> 500 -> 250 -> 125 -> 62 and 63, which fit.
+    assert min(fake.sizes()) == 62
+    # 1 + 2 + 4 + 8 refused requests, then the 16 that fit.
+    assert len(refused) == 15
+    assert len(fake.requests) == 31
+
+
+async def test_a_message_too_large_on_its_own_fails_alone(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
+    client = build()
+    fake.max_bytes = 2000
+    items = messages(8)
+    items[5]["body"] = {"n": 5, "padding": "x" * 3000}
+    results = await resolve(client.message.publish_many_json(items))
+    error = results[5].error
+    assert isinstance(error, PayloadTooLargeError)
+    assert error.status == 413
+    assert all(r.ok for n, r in enumerate(results) if n != 5)
+    assert ids([r for n, r in enumerate(results) if n != 5]) == [
+        f"msg_{n}" for n in range(8) if n != 5
+    ]
+
+
+async def test_narrowing_keeps_every_dedup_id(
+    build: Callable[..., Client], fake: FakeQStash
+) -> None:
+    # A message resent in a smaller request carries the id it had in the refused one.
+    client = build(retry=RetryPolicy(max_retries=1, initial_delay=0.0))
+    fake.fail = {3: 400}
+    await resolve(client.message.publish_many_json(messages(8)))
+    ids_by_number: dict[int | None, set[str]] = {}
+    for batch in fake.batches():
+        for item in batch:
+            ids_by_number.setdefault(number(item), set()).add(
+                item["headers"]["Upstash-Deduplication-Id"]
+            )
+    assert all(len(seen) == 1 for seen in ids_by_number.values())
+    assert len({next(iter(seen)) for seen in ids_by_number.values()}) == 8
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,10 @@ from qstash.errors import (
     APITimeoutError,
     BadRequestError,
     DailyMessageLimitExceededError,
+    ForbiddenError,
     NotFoundError,
+    PayloadTooLargeError,
+    PreconditionFailedError,
     RateLimitExceededError,
     ServerError,
     UnauthorizedError,
@@ -268,6 +271,10 @@ Outcomes = Callable[[], list[Outcome]]
 # (id, request, outcomes, policy, expected error class, attempts)
 FAILS_AT_ONCE: list[tuple[str, Make, Outcomes, RetryPolicy | None, type[Exception], int]] = [
     ("400", get, lambda: [status(400, json={"error": "bad cron"})], None, BadRequestError, 1),
+    ("403", get, lambda: [status(403)], None, ForbiddenError, 1),
+    ("412", get, lambda: [status(412, text="max queues")], None, PreconditionFailedError, 1),
+    ("413", publish, lambda: [status(413, text="too large")], None, PayloadTooLargeError, 1),
+    ("418", get, lambda: [status(418)], None, APIError, 1),
     (
         "daily 429",
         publish,

@@ -13,6 +13,7 @@ from qstash._bulk import (
     BulkResult,
     Chunk,
     check_limits,
+    narrows,
     plan_chunks,
 )
 from qstash._concurrency import TaskPool
@@ -170,10 +171,12 @@ class MessageApi:
         (``messages[7].delay``) and nothing is published.
 
         The messages go, in order, into ``POST /v2/batch`` requests of at most ``chunk_size``
-        messages (default 100) and ``max_request_bytes`` bytes (default 1,000,000; a larger
+        messages (default 1,000) and ``max_request_bytes`` bytes (default 1,000,000; a larger
         message goes alone), with at most ``max_in_flight`` requests in flight (default 4).
         With retries on (the default), every message carries a deduplication id, so a
-        request retried after a lost answer cannot publish its messages twice.
+        request retried after a lost answer cannot publish its messages twice. A request
+        QStash refuses as a whole (413 too large, 400 invalid) is split in halves and resent,
+        so the refusal ends up with the messages it is about and the others are published.
 
         Returns one result per message, in input order, and never raises for a message that
         failed: :class:`~qstash.message.Published` (``.result`` is what :meth:`publish`
@@ -221,13 +224,34 @@ class MessageApi:
         return [result for results in done for result in results]
 
     def _send_chunk(self, chunk: Chunk) -> list[BulkResult]:
+        outcome = self._try_chunk(chunk)
+        if narrows(chunk, outcome):
+            return self._narrow(chunk)
+        return chunk.failed(outcome) if isinstance(outcome, QStashError) else outcome
+
+    def _try_chunk(self, chunk: Chunk) -> list[BulkResult] | QStashError:
+        spec = chunk.spec
         try:
-            response = self._client._send(chunk.spec)
+            response = self._client._send(spec)
         except QStashError as error:
-            # The transport already retried what was safe to retry; this request's
-            # messages share the final error and the other requests carry on.
-            return chunk.failed(error)
-        return chunk.results(response.content, self._client._secrets_of(chunk.spec))
+            # The transport already retried what was safe to retry: the final error.
+            return error
+        return chunk.results(response.content, self._client._secrets_of(spec))
+
+    def _narrow(self, chunk: Chunk) -> list[BulkResult]:
+        """QStash refused ``chunk`` as a whole: send its halves on their own, splitting
+        further while the refusal can still be pinned on fewer messages (``narrows``)."""
+        halves = chunk.halves()
+        outcomes = [self._try_chunk(half) for half in halves]
+        results: list[BulkResult] = []
+        for half, outcome, sibling in zip(halves, outcomes, outcomes[::-1], strict=True):
+            if narrows(half, outcome, sibling):
+                results += self._narrow(half)
+            elif isinstance(outcome, QStashError):
+                results += half.failed(outcome)
+            else:
+                results += outcome
+        return results
 
     def get(self, message_id: str) -> Message:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""

@@ -159,6 +159,7 @@ SCENARIOS: list[tuple[str, Callable[[], object]]] = [
     ("403", lambda: _publish(_client(_echo(403)))),
     ("404", lambda: _client(_echo(404)).message.get("msg_1")),
     ("412", lambda: _client(_echo(412)).queue.upsert("q")),
+    ("413", lambda: _publish(_client(_echo(413)))),
     ("418", lambda: _publish(_client(_echo(418)))),
     ("429 burst", lambda: _publish(_client(_echo(429, **{"Retry-After": "999"})))),
     ("429 daily", lambda: _publish(_client(_echo(429, **{"RateLimit-Limit": "10"})))),
