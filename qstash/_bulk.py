@@ -30,7 +30,7 @@ import json as _json_module
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
 
 from qstash import _values
 from qstash._publish import (
@@ -87,8 +87,10 @@ class Published:
     """
 
     result: PublishResult
-    ok: Literal[True] = field(default=True, init=False)
-    error: None = field(default=None, init=False, repr=False)
+    # Class attributes, not fields: the same for every instance, and one field is quicker to
+    # set than three (bulk makes one of these per message).
+    ok: ClassVar[Literal[True]] = True
+    error: ClassVar[None] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +105,8 @@ class Failed:
     """
 
     error: QStashError
-    ok: Literal[False] = field(default=False, init=False)
-    result: None = field(default=None, init=False, repr=False)
+    ok: ClassVar[Literal[False]] = False
+    result: ClassVar[None] = None
 
 
 BulkResult: TypeAlias = Published | Failed
@@ -158,10 +160,11 @@ class Chunk:
         ``secrets`` are scrubbed from refused items' texts."""
         from qstash.message import parse_batch  # loaded by then: the client parses with it
 
+        refused = None
         try:
             answers: Sequence[object] = parse_batch(content, secrets)
         except PartialBatchError as partial:
-            answers = partial.results
+            answers, refused = partial.results, partial.errors
         except QStashError as error:
             return self.failed(error)
         if len(answers) != self.count:
@@ -170,13 +173,14 @@ class Chunk:
                     f"QStash answered a batch of {self.count} messages with {len(answers)} results"
                 )
             )
-        out: list[BulkResult] = []
-        for offset, answer in enumerate(answers):
-            if isinstance(answer, BatchItemError):
-                out.append(Failed(BatchItemError(self.start + offset, answer.message)))
-            else:
-                out.append(Published(answer))  # type: ignore[arg-type]  # a PublishResult
-        return out
+        if refused is None:
+            return [Published(answer) for answer in answers]  # type: ignore[arg-type]
+        return [
+            Failed(BatchItemError(self.start + offset, answer.message))
+            if isinstance(answer, BatchItemError)
+            else Published(answer)  # type: ignore[arg-type]  # a PublishResult
+            for offset, answer in enumerate(answers)
+        ]
 
 
 _TOO_LARGE = 413
@@ -279,33 +283,46 @@ def _freeze(value: object) -> object:
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """What messages with the same options (all but the body) share: their checked headers,
-    pre-encoded as the JSON around the body."""
+    pre-encoded as the JSON around the body.
 
-    head: str  # '{"destination":...,"headers":{...' (the headers object left open)
+    A message's item is ``opening``, its index when ``numbered``, ``closing``, its body, then
+    ``tail``.
+    """
+
+    opening: str  # '{"destination":...,"headers":{...' (+ '"Upstash-Deduplication-Id":"<id>-')
+    numbered: bool  # the message's index completes its deduplication id
+    closing: str  # what closes the headers object (and the id's string)
     tail: str  # '...,"queue":...}' after the body
-    comma: str  # what goes before one more header: "," unless the headers are empty
-    deduplicated: bool  # the options carry their own deduplication
+    deduplicated: bool  # the item carries a deduplication id (its own or a derived one)
 
     @classmethod
-    def of(cls, options: Mapping[str, object], index: int, json: bool) -> _Shape:
+    def of(cls, options: Mapping[str, object], index: int, json: bool, dedup: str | None) -> _Shape:
+        """Check ``options`` (errors name ``messages[index]``); ``dedup`` opens the derived
+        deduplication id (``'"<id>-'``), None when there is none."""
         item, headers = _item(options, index, json)
         queue = item.get("queue")
-        return cls(
-            head='{"destination":'
+        opening = (
+            '{"destination":'
             + _quote(str(item["destination"]))
             + ',"headers":'
-            + _ENCODER.encode(headers)[:-1],
+            + _ENCODER.encode(headers)[:-1]
+        )
+        own = _has_dedup(headers)
+        numbered = not own and dedup is not None
+        if numbered:
+            opening += ("," if headers else "") + f'"{_DEDUP_ID}":{dedup}'
+        return cls(
+            opening=opening,
+            numbered=numbered,
+            closing='"}' if numbered else "}",
             tail=("" if queue is None else ',"queue":' + _quote(str(queue))) + "}",
-            comma="," if headers else "",
-            deduplicated=_has_dedup(headers),
+            deduplicated=own or numbered,
         )
 
 
-def _body_text(body: object, json: bool) -> str:
-    """The body as the batch item's string; raises anything on a value the slow path must
+def _body_text(body: object) -> str:
+    """A raw body as the batch item's string; raises anything on a value the slow path must
     explain (it raises the documented error)."""
-    if json:
-        return _encode_json(body)
     if body.__class__ is str:
         return body
     if body.__class__ is bytes:
@@ -331,41 +348,47 @@ class _ItemEncoder:
         self._dedup = None if dedup_ids is None else _quote(dedup_ids())[:-1] + "-"
 
     def _shape(self, options: dict[str, object], index: int) -> _Shape:
-        types = tuple(map(type, options.values()))
-        key: object = (tuple(options.items()), types) if _ATOMIC.issuperset(types) else None
-        if key is None:
-            try:
-                key = _freeze(options)
-                hash(key)
-            except TypeError:  # an unhashable value: check this message on its own
-                return _Shape.of(options, index, self._json)
+        try:
+            key = _freeze(options)
+            hash(key)
+        except TypeError:  # an unhashable value: check this message on its own
+            return _Shape.of(options, index, self._json, self._dedup)
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = _Shape.of(options, index, self._json)
+            shape = self._shapes[key] = _Shape.of(options, index, self._json, self._dedup)
         return shape
 
     def encode(self, message: Mapping[str, object], index: int) -> tuple[bytes, bool]:
         """One message as a batch item, and whether it is deduplicated."""
         options = dict(message)
         body = options.pop("body", None)
-        shape = self._shape(options, index)
+        # The usual case inline (bulk's hot path): option values of plain types, whose key is
+        # their items and their types; anything else goes through _freeze in _shape.
+        types = tuple(map(type, options.values()))
+        shape = None
+        if _ATOMIC.issuperset(types):
+            key = (tuple(options.items()), types)
+            shape = self._shapes.get(key)
+            if shape is None:
+                shape = self._shapes[key] = _Shape.of(options, index, self._json, self._dedup)
+        else:
+            shape = self._shape(options, index)
         body_part = ""
         if body is not None:
             try:
-                body_part = ',"body":' + _quote(_body_text(body, self._json))
+                text = _encode_json(body) if self._json else _body_text(body)
+                body_part = ',"body":' + _quote(text)
             except Exception:
                 # The full check of this message raises the documented error for its body
                 # (or, for a bytearray or memoryview, accepts it).
                 item, _ = _item(message, index, self._json)
                 body_part = ',"body":' + _quote(str(item["body"]))
-        deduplicated = shape.deduplicated
-        dedup_part = ""
-        if not deduplicated and self._dedup is not None:
-            dedup_part = f'{shape.comma}"{_DEDUP_ID}":{self._dedup}{index}"'
-            deduplicated = True
-        text = shape.head + dedup_part + "}" + body_part + shape.tail
+        if shape.numbered:
+            text = f"{shape.opening}{index}{shape.closing}{body_part}{shape.tail}"
+        else:
+            text = shape.opening + shape.closing + body_part + shape.tail
         try:
-            return text.encode(), deduplicated
+            return text.encode(), shape.deduplicated
         except UnicodeEncodeError:
             raise InvalidArgumentError(
                 f"messages[{index}] contains a lone surrogate and cannot be encoded as UTF-8",
@@ -396,7 +419,7 @@ def plan_chunks(
     encoded: list[bytes] = []
     safe: list[bool] = []
     for index, message in enumerate(items):
-        if not isinstance(message, Mapping):
+        if type(message) is not dict and not isinstance(message, Mapping):
             _item(message, index, json)  # raises: not a dict
         data, deduplicated = encoder.encode(message, index)
         encoded.append(data)

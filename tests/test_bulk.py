@@ -740,8 +740,7 @@ def test_results_tell_success_from_failure() -> None:
     assert (published.ok, published.error) == (True, None)
     assert (failed.ok, failed.result) == (False, None)
     assert repr(published) == (
-        "Published(result=PublishResponse(message_id='msg_1', deduplicated=False, url=None), "
-        "ok=True)"
+        "Published(result=PublishResponse(message_id='msg_1', deduplicated=False, url=None))"
     )
     assert "invalid destination" in repr(failed)
     outcomes: list[Published | Failed] = [published, failed]

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from qstash import InvalidArgumentError, PartialBatchError, RetryPolicy
+from qstash import InvalidArgumentError, PartialBatchError, QStashError, RetryPolicy
 from qstash.message import (
     FlowControlProperties,
     Message,
     PublishResponse,
     PublishUrlGroupResponse,
+    parse_batch,
 )
 from tests.conftest import TOKEN, Client, Wire, resolve
 
@@ -128,6 +129,43 @@ async def test_batch_partial_failure_keeps_the_accepted_results(client: Client, 
         )
     assert info.value.results[0] == PublishResponse("ok")
     assert [(e.index, e.message) for e in info.value.errors] == [(1, "invalid destination")]
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ([{"messageId": 5}], "without a message id"),
+        ([{"url": "https://a.example"}], "without a message id"),
+        (["msg_1"], "unexpected publish result"),
+        ([[{"messageId": "g1"}, "x"]], "unexpected publish result"),
+        ({"messageId": "m"}, "something other than a list"),
+    ],
+)
+def test_parse_batch_refuses_what_is_not_a_batch_answer(answer: object, problem: str) -> None:
+    with pytest.raises(QStashError, match=problem):
+        parse_batch(json.dumps(answer).encode())
+
+
+def test_parse_batch_reads_every_kind_of_entry() -> None:
+    answer = [
+        {"messageId": "m1", "url": "https://a.example", "deduplicated": True},
+        {"messageId": None, "error": "bad destination for tok_secret"},
+        [{"messageId": "g1", "url": "https://g.example/1"}, {"messageId": "g2", "url": ""}],
+        {"messageId": "m2", "deduplicated": "yes"},
+    ]
+    with pytest.raises(PartialBatchError) as info:
+        parse_batch(json.dumps(answer).encode(), ("tok_secret",))
+    assert info.value.results == [
+        PublishResponse("m1", True, "https://a.example"),
+        info.value.errors[0],
+        [
+            PublishUrlGroupResponse("g1", "https://g.example/1"),
+            PublishUrlGroupResponse("g2", ""),
+        ],
+        PublishResponse("m2", False, None),
+    ]
+    [error] = info.value.errors
+    assert (error.index, error.message) == (1, "bad destination for [REDACTED]")
 
 
 async def test_get_parses_every_field(client: Client, wire: Wire) -> None:
