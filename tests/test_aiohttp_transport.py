@@ -11,6 +11,8 @@ import aiohttp
 import httpx
 import pytest
 
+import qstash._async.client
+import qstash._sync.client
 from qstash import (
     APIConnectionError,
     APITimeoutError,
@@ -45,14 +47,15 @@ def test_limits_reach_the_default_transport(
     monkeypatch: pytest.MonkeyPatch, flavour_name: str
 ) -> None:
     made: list[httpx.Limits] = []
-    name = "HTTPTransport" if flavour_name == "sync" else "AsyncHTTPTransport"
-    original = getattr(httpx, name)
+    module = qstash._sync.client if flavour_name == "sync" else qstash._async.client
+    name = "PoolTransport" if flavour_name == "sync" else "AsyncPoolTransport"
+    original = getattr(module, name)
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         made.append(kwargs["limits"])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(httpx, name, spy)
+    monkeypatch.setattr(module, name, spy)
     mine = httpx.Limits(max_connections=8, max_keepalive_connections=8)
     cls: type[Client] = QStash if flavour_name == "sync" else AsyncQStash
     cls(TOKEN, base_url=BASE_URL, limits=mine)

@@ -16,8 +16,11 @@ from qstash import (
     RetryPolicy,
     ServerError,
 )
+from qstash._async.transport import AsyncClientTransport
+from qstash._pool import AsyncPoolTransport
 from qstash._publish import publish_request
 from tests.conftest import BASE_URL, TOKEN, Client, Wire, resolve
+from tests.stub_server import stub_server
 
 
 async def test_raw_generated_calls_share_auth_retries_and_errors(
@@ -146,6 +149,55 @@ async def test_sdk_calls_on_a_closed_client_raise_like_httpx(
     with pytest.raises(RuntimeError, match="closed"):
         await resolve(client.message.publish_json(url="https://a.example", body=1))
     assert len(wire.requests) == 1
+
+
+@pytest.mark.parametrize("flavour_name", ["sync", "async"])
+async def test_proxy_environment_variables_apply_to_the_default_transport(
+    monkeypatch: pytest.MonkeyPatch, flavour_name: str
+) -> None:
+    # As with the official SDK's default httpx client: HTTP_PROXY sends requests to the proxy
+    # (in absolute form), NO_PROXY exempts hosts.
+    with stub_server() as proxy, stub_server() as direct:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        for base_url, via_proxy in (("http://qstash.test", True), (direct.url, False)):
+            client = (QStash if flavour_name == "sync" else AsyncQStash)(TOKEN, base_url=base_url)
+            try:
+                if via_proxy:
+                    # The stub answers an absolute-form path with 404.
+                    with pytest.raises(NotFoundError):
+                        await resolve(client.message.publish(url="https://a.example", body="x"))
+                else:
+                    result = await resolve(client.message.publish(url="https://a.example"))
+                    assert result.message_id == "msg_123"
+            finally:
+                if isinstance(client, QStash):
+                    client.close()
+                else:
+                    await client.aclose()
+        [proxied] = proxy.calls
+        assert proxied.path == "http://qstash.test/v2/publish/https://a.example"
+        assert proxied.headers["Authorization"] == f"Bearer {TOKEN}"
+        assert [call.path for call in direct.calls] == ["/v2/publish/https://a.example"]
+
+
+def test_without_proxy_variables_the_async_default_is_the_pooled_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(AsyncQStash(TOKEN, base_url=BASE_URL)._transport._inner, AsyncPoolTransport)
+    assert isinstance(QStash(TOKEN, base_url=BASE_URL)._transport._inner, httpx.HTTPTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    inner = AsyncQStash(TOKEN, base_url=BASE_URL)._transport._inner
+    assert isinstance(inner, AsyncClientTransport)
 
 
 def test_environment_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -270,21 +270,25 @@ def _redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:
 
 
 class AsyncClientTransport(httpx.AsyncBaseTransport):
-    """Sends through a caller's own ``httpx.AsyncClient`` (proxies, TLS, limits, event hooks).
+    """Sends through an ``httpx.AsyncClient`` (proxies, TLS, limits, event hooks).
 
-    Wrap it in :class:`AsyncQStashTransport` so retries and typed errors still apply. The
-    caller owns the client: closing this transport leaves it open.
+    Wrap it in :class:`AsyncQStashTransport` so retries and typed errors still apply. A
+    caller's client stays the caller's: closing this transport leaves it open, unless
+    ``owned`` (a client made for the caller, which this transport closes).
     """
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, owned: bool = False) -> None:
         self._client = client
+        self._owned = owned
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client={self._client!r})"
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` with the caller's client, leaving the body unread."""
+        """Send ``request`` with the client, leaving the body unread."""
         return await self._client.send(request, stream=True)
 
     async def aclose(self) -> None:
-        """Leave the caller's client open: whoever made it closes it."""
+        """Close the client if it is ``owned``; a caller's client is left open."""
+        if self._owned:
+            await self._client.aclose()

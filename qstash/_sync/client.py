@@ -8,11 +8,13 @@ from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
+from urllib.request import getproxies
 
 import httpx
 
 from qstash import __version__
 from qstash._config import check_timeout, resolve_client_settings
+from qstash._pool import PoolTransport
 from qstash._retry import SECRETS_EXTENSION, RetryConfig, RetryPolicy
 from qstash._sync.transport import ClientTransport, QStashTransport
 from qstash.errors import InvalidArgumentError
@@ -38,9 +40,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 """Up to 100 connections, 20 of them kept alive between calls (for 5 s): httpx's own default.
 
-Measured, not assumed: keeping more connections alive made concurrent async calls slower, not
-faster, because httpx's pool does work per request that grows with the square of the number of
-connections it holds (README, Performance).
+The async client's default transport pools them itself (``qstash._pool``): httpx's pool spends
+more CPU than the requests at tens of concurrent calls (README, Performance).
 """
 
 _USER_AGENT = f"qstash-python/{__version__}"
@@ -55,7 +56,8 @@ def _inner_transport(
     limits: httpx.Limits | None,
     transport: httpx.BaseTransport | None,
 ) -> httpx.BaseTransport:
-    """The transport doing the I/O under the retrying one: the caller's, or httpx's own."""
+    """The transport doing the I/O under the retrying one: the caller's; else, when the
+    environment names a proxy, an httpx client that applies it; else our pooled transport."""
     if httpx_client is not None and transport is not None:
         raise InvalidArgumentError(
             "give httpx_client or transport, not both: requests go through one of them",
@@ -81,7 +83,12 @@ def _inner_transport(
         return transport
     if httpx_client is not None:
         return ClientTransport(httpx_client)
-    return httpx.HTTPTransport(limits=limits or DEFAULT_LIMITS)
+    if getproxies():
+        # HTTP(S)_PROXY, ALL_PROXY, NO_PROXY... (what urllib and httpx read): an httpx client
+        # of our own applies them per URL, as the official SDK's default client does.
+        own = httpx.Client(limits=limits or DEFAULT_LIMITS, trust_env=True)
+        return ClientTransport(own, owned=True)
+    return PoolTransport(limits=limits or DEFAULT_LIMITS)
 
 
 class QStash:

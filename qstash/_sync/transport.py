@@ -271,21 +271,25 @@ def _redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:
 
 
 class ClientTransport(httpx.BaseTransport):
-    """Sends through a caller's own ``httpx.Client`` (proxies, TLS, limits, event hooks).
+    """Sends through an ``httpx.Client`` (proxies, TLS, limits, event hooks).
 
-    Wrap it in :class:`QStashTransport` so retries and typed errors still apply. The
-    caller owns the client: closing this transport leaves it open.
+    Wrap it in :class:`QStashTransport` so retries and typed errors still apply. A
+    caller's client stays the caller's: closing this transport leaves it open, unless
+    ``owned`` (a client made for the caller, which this transport closes).
     """
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx.Client, *, owned: bool = False) -> None:
         self._client = client
+        self._owned = owned
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client={self._client!r})"
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` with the caller's client, leaving the body unread."""
+        """Send ``request`` with the client, leaving the body unread."""
         return self._client.send(request, stream=True)
 
     def close(self) -> None:
-        """Leave the caller's client open: whoever made it closes it."""
+        """Close the client if it is ``owned``; a caller's client is left open."""
+        if self._owned:
+            self._client.close()

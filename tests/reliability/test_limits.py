@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from qstash import AsyncQStash, QStash, RetryPolicy
 from qstash._async.transport import AsyncQStashTransport
+from qstash._pool import AsyncPoolTransport
 from qstash._retry import ErrorKind
 from qstash._sync.transport import QStashTransport
 from qstash.dev import DevServerThread
@@ -36,6 +37,8 @@ def _pool_state(client: QStash | AsyncQStash) -> tuple[int, int, int]:
     transport = client.http._transport
     assert isinstance(transport, QStashTransport | AsyncQStashTransport)
     inner: Any = transport._inner
+    if isinstance(inner, AsyncPoolTransport):
+        return inner._pool.state()
     pool = inner._pool
     busy = sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
     idle = sum(1 for c in pool.connections if c.is_idle())
