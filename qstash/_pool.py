@@ -109,8 +109,16 @@ class _AsyncPool:
     async def send(self, request: httpcore.Request) -> tuple[httpcore.Response, _Lease]:
         """Send ``request`` on a pooled connection; the lease must be given back once the
         response is closed."""
-        await self._take_slot(request)
+        scheme = request.url.scheme
+        if scheme not in (b"http", b"https"):
+            # Checked before a slot is taken (httpcore's Origin would raise a KeyError).
+            raise httpcore.UnsupportedProtocol(
+                f"Request URL has an unsupported protocol '{scheme.decode()}://'."
+                if scheme
+                else "Request URL is missing an 'http://' or 'https://' protocol."
+            )
         origin = request.url.origin
+        await self._take_slot(request)
         try:
             while True:
                 connection, reused = await self._connection(origin)
