@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
 
 from qstash.errors import QStashError
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+# What a generated model raises on a body that does not match the spec (a missing field, a
+# list where an object belongs, a value of the wrong type, a body that is not JSON).
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def _unreadable(exc: Exception) -> QStashError:
+    # Only the field name, never the value: a body may carry a forwarded secret.
+    missing = isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str)
+    detail = f"the field {exc.args[0]!r} is missing" if missing else type(exc).__name__
+    return QStashError(f"QStash answered with a body that does not match its API ({detail})")
+
+
+def call_endpoint(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Call a generated endpoint function (``sync_detailed``); a 2xx body its model cannot
+    read becomes a :class:`~qstash.errors.QStashError` instead of a bare ``KeyError``."""
+    try:
+        return call(*args, **kwargs)
+    except QStashError:
+        raise  # the transport's typed errors (InvalidArgumentError is a ValueError too)
+    except _MALFORMED as exc:
+        raise _unreadable(exc) from None
+
+
+async def acall_endpoint(call: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+    """:func:`call_endpoint` for the async endpoint functions (``asyncio_detailed``)."""
+    try:
+        return await call(*args, **kwargs)
+    except QStashError:
+        raise
+    except _MALFORMED as exc:
+        raise _unreadable(exc) from None
 
 
 def opt(value: T | Any) -> T | None:

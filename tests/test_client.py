@@ -13,6 +13,7 @@ from qstash import (
     InvalidArgumentError,
     NotFoundError,
     QStash,
+    QStashError,
     RetryPolicy,
     ServerError,
 )
@@ -198,6 +199,33 @@ def test_without_proxy_variables_the_async_default_is_the_pooled_transport(
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     inner = AsyncQStash(TOKEN, base_url=BASE_URL)._transport._inner
     assert isinstance(inner, AsyncClientTransport)
+
+
+@pytest.mark.parametrize(
+    ("call", "body", "detail"),
+    [
+        ("queue.get", b'{"parallelism": 1}', "the field 'name' is missing"),
+        ("queue.get", b'["not", "an", "object"]', "Error)"),
+        ("queue.list", b'{"name": "q"}', "Error)"),
+        ("schedule.get", b'{"scheduleId": "s", "cron": "* * * * *"}', "is missing"),
+        ("signing_key.get", b"<html>gateway</html>", "JSONDecodeError"),
+    ],
+)
+async def test_a_2xx_body_that_does_not_match_the_api_is_a_typed_error(
+    client: Client, wire: Wire, call: str, body: bytes, detail: str
+) -> None:
+    # The generated models raise KeyError/TypeError/... on such a body: we raise QStashError,
+    # naming a missing field but never echoing a value (it may carry a forwarded secret).
+    wire.reply(200, body, headers={"Content-Type": "application/json"})
+    area, method = call.split(".")
+    args = () if method in ("list",) or area == "signing_key" else ("x",)
+    with pytest.raises(QStashError) as info:
+        await resolve(getattr(getattr(client, area), method)(*args))
+    assert type(info.value) is QStashError
+    assert str(info.value).startswith("QStash answered with a body that does not match its API")
+    assert detail in str(info.value)
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__
 
 
 def test_environment_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from qstash._filters import (
     openapi_kwargs,
 )
 from qstash._guards import require_id, require_ids
+from qstash._parse import acall_endpoint
 from qstash.dlq import (
     DlqMessage,
     ListDlqMessagesResponse,
@@ -53,7 +54,9 @@ class AsyncDlqApi:
         from qstash_openapi.api.dlq import get_dlq_message
 
         dlq_id = require_id(dlq_id, "dlq_id")
-        response = await get_dlq_message.asyncio_detailed(dlq_id, client=self._client.openapi)
+        response = await acall_endpoint(
+            get_dlq_message.asyncio_detailed, dlq_id, client=self._client.openapi
+        )
         return parse_dlq_message(response.parsed, dlq_id)
 
     async def list(
@@ -84,7 +87,9 @@ class AsyncDlqApi:
         kwargs = openapi_kwargs(
             {**params, "cursor": cursor_param(cursor), "count": count_param(count)}
         )
-        response = await list_dlq_messages.asyncio_detailed(client=self._client.openapi, **kwargs)
+        response = await acall_endpoint(
+            list_dlq_messages.asyncio_detailed, client=self._client.openapi, **kwargs
+        )
         return parse_dlq_page(response.parsed)
 
     async def iterate(
@@ -111,8 +116,10 @@ class AsyncDlqApi:
         """Delete one DLQ entry (``DELETE /v2/dlq/{dlqId}``). An empty id is refused."""
         from qstash_openapi.api.dlq import delete_dlq_message
 
-        await delete_dlq_message.asyncio_detailed(
-            require_id(dlq_id, "dlq_id"), client=self._client.openapi
+        await acall_endpoint(
+            delete_dlq_message.asyncio_detailed,
+            require_id(dlq_id, "dlq_id"),
+            client=self._client.openapi,
         )
 
     async def delete_many(self, dlq_ids: Sequence[str]) -> int:
@@ -139,8 +146,10 @@ class AsyncDlqApi:
         """
         from qstash_openapi.api.dlq import retry_dlq_message
 
-        response = await retry_dlq_message.asyncio_detailed(
-            require_id(dlq_id, "dlq_id"), client=self._client.openapi
+        response = await acall_endpoint(
+            retry_dlq_message.asyncio_detailed,
+            require_id(dlq_id, "dlq_id"),
+            client=self._client.openapi,
         )
         return parse_retried_one(response.parsed)
 
@@ -167,8 +176,8 @@ class AsyncDlqApi:
         cursor: str | None = None
         while True:
             kwargs = openapi_kwargs({**params, "cursor": cursor, "count": count})
-            response = await delete_dlq_messages.asyncio_detailed(
-                client=self._client.openapi, **kwargs
+            response = await acall_endpoint(
+                delete_dlq_messages.asyncio_detailed, client=self._client.openapi, **kwargs
             )
             deleted, received = parse_deleted(response.parsed)
             total += deleted
@@ -183,8 +192,8 @@ class AsyncDlqApi:
         cursor: str | None = None
         while True:
             kwargs = openapi_kwargs({**params, "cursor": cursor, "count": count})
-            response = await retry_dlq_messages.asyncio_detailed(
-                client=self._client.openapi, **kwargs
+            response = await acall_endpoint(
+                retry_dlq_messages.asyncio_detailed, client=self._client.openapi, **kwargs
             )
             retried, received = parse_retried(response.parsed)
             message_ids += retried

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from qstash._guards import require_id
+from qstash._parse import acall_endpoint
 from qstash.errors import InvalidArgumentError
 from qstash.flow_control import (
     FlowControlInfo,
@@ -37,8 +38,10 @@ class AsyncFlowControlApi:
         """Get the limits, usage and waitlist of a key (``NotFoundError`` when unknown)."""
         from qstash_openapi.api.flow_control import get_flow_control_key
 
-        response = await get_flow_control_key.asyncio_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        response = await acall_endpoint(
+            get_flow_control_key.asyncio_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
         return parse_flow_control_info(response.parsed)
 
@@ -46,23 +49,29 @@ class AsyncFlowControlApi:
         """Get the account-wide parallelism limit and the deliveries in flight."""
         from qstash_openapi.api.flow_control import get_global_parallelism
 
-        response = await get_global_parallelism.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(
+            get_global_parallelism.asyncio_detailed, client=self._client.openapi
+        )
         return parse_global_parallelism(response.parsed)
 
     async def pause(self, flow_control_key: str) -> None:
         """Pause deliveries of a key's messages; new ones wait in its waitlist. Idempotent."""
         from qstash_openapi.api.flow_control import pause_flow_control_key
 
-        await pause_flow_control_key.asyncio_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        await acall_endpoint(
+            pause_flow_control_key.asyncio_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     async def resume(self, flow_control_key: str) -> None:
         """Resume deliveries of a key's messages. Idempotent."""
         from qstash_openapi.api.flow_control import resume_flow_control_key
 
-        await resume_flow_control_key.asyncio_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        await acall_endpoint(
+            resume_flow_control_key.asyncio_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     async def pin(
@@ -91,7 +100,9 @@ class AsyncFlowControlApi:
 
         key = require_id(flow_control_key, "flow_control_key")
         params = pin_params(options, parallelism=parallelism, rate=rate, period=period)
-        await pin_flow_control_key.asyncio_detailed(key, client=self._client.openapi, **params)
+        await acall_endpoint(
+            pin_flow_control_key.asyncio_detailed, key, client=self._client.openapi, **params
+        )
 
     async def unpin(
         self,
@@ -116,14 +127,18 @@ class AsyncFlowControlApi:
 
         key = require_id(flow_control_key, "flow_control_key")
         params = unpin_params(options, parallelism=parallelism, rate=rate)
-        await unpin_flow_control_key.asyncio_detailed(key, client=self._client.openapi, **params)
+        await acall_endpoint(
+            unpin_flow_control_key.asyncio_detailed, key, client=self._client.openapi, **params
+        )
 
     async def reset_rate(self, flow_control_key: str) -> None:
         """Reset a key's rate: the count goes to 0 and a new period starts now."""
         from qstash_openapi.api.flow_control import reset_flow_control_rate
 
-        await reset_flow_control_rate.asyncio_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        await acall_endpoint(
+            reset_flow_control_rate.asyncio_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -140,7 +155,9 @@ class AsyncFlowControlApi:
             raise InvalidArgumentError(
                 f"search must be a string, got {type(search).__name__}", argument="search"
             )
-        response = await list_flow_control_keys.asyncio_detailed(
-            client=self._client.openapi, search=search or UNSET
+        response = await acall_endpoint(
+            list_flow_control_keys.asyncio_detailed,
+            client=self._client.openapi,
+            search=search or UNSET,
         )
         return parse_flow_control_infos(response.parsed)

@@ -38,6 +38,7 @@ from qstash._options import (
     QueuedRawBody,
     RawBody,
 )
+from qstash._parse import acall_endpoint
 from qstash._publish import batch_request, enqueue_request, publish_request
 from qstash.errors import QStashError
 from qstash.message import (
@@ -262,8 +263,10 @@ class AsyncMessageApi:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""
         from qstash_openapi.api.messages import get_message
 
-        response = await get_message.asyncio_detailed(
-            require_id(message_id, "message_id"), client=self._client.openapi
+        response = await acall_endpoint(
+            get_message.asyncio_detailed,
+            require_id(message_id, "message_id"),
+            client=self._client.openapi,
         )
         return parse_message(response.parsed)
 
@@ -271,8 +274,10 @@ class AsyncMessageApi:
         """Cancel one message. An empty id is refused (it must never become a bulk cancel)."""
         from qstash_openapi.api.messages import cancel_message
 
-        await cancel_message.asyncio_detailed(
-            require_id(message_id, "message_id"), client=self._client.openapi
+        await acall_endpoint(
+            cancel_message.asyncio_detailed,
+            require_id(message_id, "message_id"),
+            client=self._client.openapi,
         )
 
     async def cancel_many(self, message_ids: Sequence[str]) -> int:
@@ -283,8 +288,8 @@ class AsyncMessageApi:
         from qstash_openapi.api.messages import cancel_messages
 
         ids = require_ids(message_ids, "message_ids")
-        response = await cancel_messages.asyncio_detailed(
-            client=self._client.openapi, message_ids=ids
+        response = await acall_endpoint(
+            cancel_messages.asyncio_detailed, client=self._client.openapi, message_ids=ids
         )
         return parse_cancelled(response.parsed)
 
@@ -303,7 +308,9 @@ class AsyncMessageApi:
         kwargs = openapi_kwargs({**params, "count": BULK_COUNT})
         total = 0
         while True:
-            response = await cancel_messages.asyncio_detailed(client=self._client.openapi, **kwargs)
+            response = await acall_endpoint(
+                cancel_messages.asyncio_detailed, client=self._client.openapi, **kwargs
+            )
             cancelled = parse_cancelled(response.parsed)
             total += cancelled
             more, _ = bulk_next(None, None, cancelled, BULK_COUNT)

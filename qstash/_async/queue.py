@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qstash import _values
+from qstash._parse import acall_endpoint
 from qstash.queue import Queue, parse_queue, parse_queues, upsert_body
 
 if TYPE_CHECKING:
@@ -34,14 +35,14 @@ class AsyncQueueApi:
         from qstash_openapi.api.queues import upsert_queue
 
         body = upsert_body(queue, parallelism, paused)
-        await upsert_queue.asyncio_detailed(client=self._client.openapi, body=body)
+        await acall_endpoint(upsert_queue.asyncio_detailed, client=self._client.openapi, body=body)
 
     async def get(self, queue: str) -> Queue:
         """Get a queue with its settings and lag (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.queues import get_queue
 
-        response = await get_queue.asyncio_detailed(
-            _values.name(queue, "queue"), client=self._client.openapi
+        response = await acall_endpoint(
+            get_queue.asyncio_detailed, _values.name(queue, "queue"), client=self._client.openapi
         )
         return parse_queue(response.parsed)
 
@@ -49,24 +50,24 @@ class AsyncQueueApi:
         """Delete a queue and the messages waiting in it."""
         from qstash_openapi.api.queues import delete_queue
 
-        await delete_queue.asyncio_detailed(
-            _values.name(queue, "queue"), client=self._client.openapi
+        await acall_endpoint(
+            delete_queue.asyncio_detailed, _values.name(queue, "queue"), client=self._client.openapi
         )
 
     async def pause(self, queue: str) -> None:
         """Pause deliveries from a queue; it still accepts messages. Idempotent."""
         from qstash_openapi.api.queues import pause_queue
 
-        await pause_queue.asyncio_detailed(
-            _values.name(queue, "queue"), client=self._client.openapi
+        await acall_endpoint(
+            pause_queue.asyncio_detailed, _values.name(queue, "queue"), client=self._client.openapi
         )
 
     async def resume(self, queue: str) -> None:
         """Resume deliveries from a paused queue, oldest message first. Idempotent."""
         from qstash_openapi.api.queues import resume_queue
 
-        await resume_queue.asyncio_detailed(
-            _values.name(queue, "queue"), client=self._client.openapi
+        await acall_endpoint(
+            resume_queue.asyncio_detailed, _values.name(queue, "queue"), client=self._client.openapi
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -74,5 +75,5 @@ class AsyncQueueApi:
         """List every queue (one request; QStash does not paginate queues)."""
         from qstash_openapi.api.queues import list_queues
 
-        response = await list_queues.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(list_queues.asyncio_detailed, client=self._client.openapi)
         return parse_queues(response.parsed)

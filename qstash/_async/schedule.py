@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from qstash._guards import require_id
 from qstash._options import ScheduleJsonOptions, ScheduleOptions
+from qstash._parse import acall_endpoint
 from qstash.schedule import (
     Schedule,
     create_request,
@@ -54,8 +55,10 @@ class AsyncScheduleApi:
         """Get a schedule by id (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.schedules import get_schedule
 
-        response = await get_schedule.asyncio_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        response = await acall_endpoint(
+            get_schedule.asyncio_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
         return parse_schedule(response.parsed)
 
@@ -63,24 +66,30 @@ class AsyncScheduleApi:
         """Delete a schedule. Messages it already produced are not affected."""
         from qstash_openapi.api.schedules import delete_schedule
 
-        await delete_schedule.asyncio_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        await acall_endpoint(
+            delete_schedule.asyncio_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     async def pause(self, schedule_id: str) -> None:
         """Pause a schedule: its ticks are skipped until it is resumed. Idempotent."""
         from qstash_openapi.api.schedules import pause_schedule
 
-        await pause_schedule.asyncio_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        await acall_endpoint(
+            pause_schedule.asyncio_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     async def resume(self, schedule_id: str) -> None:
         """Resume a paused schedule. Idempotent."""
         from qstash_openapi.api.schedules import resume_schedule
 
-        await resume_schedule.asyncio_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        await acall_endpoint(
+            resume_schedule.asyncio_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -88,5 +97,7 @@ class AsyncScheduleApi:
         """List every schedule (one request; QStash does not paginate schedules)."""
         from qstash_openapi.api.schedules import list_schedules
 
-        response = await list_schedules.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(
+            list_schedules.asyncio_detailed, client=self._client.openapi
+        )
         return parse_schedules(response.parsed)

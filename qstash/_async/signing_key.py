@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qstash._parse import acall_endpoint
 from qstash.signing_key import SigningKey, parse_signing_key
 
 if TYPE_CHECKING:
@@ -24,7 +25,9 @@ class AsyncSigningKeyApi:
         """Get the current and the next signing key."""
         from qstash_openapi.api.signing_keys import get_signing_keys
 
-        response = await get_signing_keys.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(
+            get_signing_keys.asyncio_detailed, client=self._client.openapi
+        )
         return parse_signing_key(response.parsed)
 
     async def rotate(self) -> SigningKey:
@@ -36,5 +39,7 @@ class AsyncSigningKeyApi:
         """
         from qstash_openapi.api.signing_keys import rotate_signing_keys
 
-        response = await rotate_signing_keys.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(
+            rotate_signing_keys.asyncio_detailed, client=self._client.openapi
+        )
         return parse_signing_key(response.parsed)

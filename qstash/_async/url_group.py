@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qstash import _values
+from qstash._parse import acall_endpoint
 from qstash.url_group import (
     RemoveEndpointRequest,
     UpsertEndpointRequest,
@@ -42,8 +43,11 @@ class AsyncUrlGroupApi:
 
         group = _values.name(url_group, "url_group")
         body = upsert_body(endpoints)
-        await upsert_url_group_endpoints.asyncio_detailed(
-            group, client=self._client.openapi, body=body
+        await acall_endpoint(
+            upsert_url_group_endpoints.asyncio_detailed,
+            group,
+            client=self._client.openapi,
+            body=body,
         )
 
     async def remove_endpoints(
@@ -57,16 +61,21 @@ class AsyncUrlGroupApi:
 
         group = _values.name(url_group, "url_group")
         body = remove_body(endpoints)
-        await remove_url_group_endpoints.asyncio_detailed(
-            group, client=self._client.openapi, body=body
+        await acall_endpoint(
+            remove_url_group_endpoints.asyncio_detailed,
+            group,
+            client=self._client.openapi,
+            body=body,
         )
 
     async def get(self, url_group: str) -> UrlGroup:
         """Get a URL group with its endpoints (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.url_groups import get_url_group
 
-        response = await get_url_group.asyncio_detailed(
-            _values.name(url_group, "url_group"), client=self._client.openapi
+        response = await acall_endpoint(
+            get_url_group.asyncio_detailed,
+            _values.name(url_group, "url_group"),
+            client=self._client.openapi,
         )
         return parse_url_group(response.parsed)
 
@@ -74,8 +83,10 @@ class AsyncUrlGroupApi:
         """Delete a URL group. Messages already published to it are still delivered."""
         from qstash_openapi.api.url_groups import delete_url_group
 
-        await delete_url_group.asyncio_detailed(
-            _values.name(url_group, "url_group"), client=self._client.openapi
+        await acall_endpoint(
+            delete_url_group.asyncio_detailed,
+            _values.name(url_group, "url_group"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -83,5 +94,7 @@ class AsyncUrlGroupApi:
         """List every URL group with its endpoints (one request; not paginated)."""
         from qstash_openapi.api.url_groups import list_url_groups
 
-        response = await list_url_groups.asyncio_detailed(client=self._client.openapi)
+        response = await acall_endpoint(
+            list_url_groups.asyncio_detailed, client=self._client.openapi
+        )
         return parse_url_groups(response.parsed)

@@ -20,6 +20,7 @@ from qstash._filters import (
     openapi_kwargs,
 )
 from qstash._guards import require_id, require_ids
+from qstash._parse import call_endpoint
 from qstash.dlq import (
     DlqMessage,
     ListDlqMessagesResponse,
@@ -54,7 +55,7 @@ class DlqApi:
         from qstash_openapi.api.dlq import get_dlq_message
 
         dlq_id = require_id(dlq_id, "dlq_id")
-        response = get_dlq_message.sync_detailed(dlq_id, client=self._client.openapi)
+        response = call_endpoint(get_dlq_message.sync_detailed, dlq_id, client=self._client.openapi)
         return parse_dlq_message(response.parsed, dlq_id)
 
     def list(
@@ -85,7 +86,9 @@ class DlqApi:
         kwargs = openapi_kwargs(
             {**params, "cursor": cursor_param(cursor), "count": count_param(count)}
         )
-        response = list_dlq_messages.sync_detailed(client=self._client.openapi, **kwargs)
+        response = call_endpoint(
+            list_dlq_messages.sync_detailed, client=self._client.openapi, **kwargs
+        )
         return parse_dlq_page(response.parsed)
 
     def iterate(
@@ -112,7 +115,11 @@ class DlqApi:
         """Delete one DLQ entry (``DELETE /v2/dlq/{dlqId}``). An empty id is refused."""
         from qstash_openapi.api.dlq import delete_dlq_message
 
-        delete_dlq_message.sync_detailed(require_id(dlq_id, "dlq_id"), client=self._client.openapi)
+        call_endpoint(
+            delete_dlq_message.sync_detailed,
+            require_id(dlq_id, "dlq_id"),
+            client=self._client.openapi,
+        )
 
     def delete_many(self, dlq_ids: Sequence[str]) -> int:
         """Delete the given DLQ entries; returns how many were deleted.
@@ -138,8 +145,10 @@ class DlqApi:
         """
         from qstash_openapi.api.dlq import retry_dlq_message
 
-        response = retry_dlq_message.sync_detailed(
-            require_id(dlq_id, "dlq_id"), client=self._client.openapi
+        response = call_endpoint(
+            retry_dlq_message.sync_detailed,
+            require_id(dlq_id, "dlq_id"),
+            client=self._client.openapi,
         )
         return parse_retried_one(response.parsed)
 
@@ -166,7 +175,9 @@ class DlqApi:
         cursor: str | None = None
         while True:
             kwargs = openapi_kwargs({**params, "cursor": cursor, "count": count})
-            response = delete_dlq_messages.sync_detailed(client=self._client.openapi, **kwargs)
+            response = call_endpoint(
+                delete_dlq_messages.sync_detailed, client=self._client.openapi, **kwargs
+            )
             deleted, received = parse_deleted(response.parsed)
             total += deleted
             more, cursor = bulk_next(cursor, received, deleted, count)
@@ -180,7 +191,9 @@ class DlqApi:
         cursor: str | None = None
         while True:
             kwargs = openapi_kwargs({**params, "cursor": cursor, "count": count})
-            response = retry_dlq_messages.sync_detailed(client=self._client.openapi, **kwargs)
+            response = call_endpoint(
+                retry_dlq_messages.sync_detailed, client=self._client.openapi, **kwargs
+            )
             retried, received = parse_retried(response.parsed)
             message_ids += retried
             more, cursor = bulk_next(cursor, received, len(retried), count)

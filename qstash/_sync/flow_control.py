@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from qstash._guards import require_id
+from qstash._parse import call_endpoint
 from qstash.errors import InvalidArgumentError
 from qstash.flow_control import (
     FlowControlInfo,
@@ -38,8 +39,10 @@ class FlowControlApi:
         """Get the limits, usage and waitlist of a key (``NotFoundError`` when unknown)."""
         from qstash_openapi.api.flow_control import get_flow_control_key
 
-        response = get_flow_control_key.sync_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        response = call_endpoint(
+            get_flow_control_key.sync_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
         return parse_flow_control_info(response.parsed)
 
@@ -47,23 +50,27 @@ class FlowControlApi:
         """Get the account-wide parallelism limit and the deliveries in flight."""
         from qstash_openapi.api.flow_control import get_global_parallelism
 
-        response = get_global_parallelism.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(get_global_parallelism.sync_detailed, client=self._client.openapi)
         return parse_global_parallelism(response.parsed)
 
     def pause(self, flow_control_key: str) -> None:
         """Pause deliveries of a key's messages; new ones wait in its waitlist. Idempotent."""
         from qstash_openapi.api.flow_control import pause_flow_control_key
 
-        pause_flow_control_key.sync_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        call_endpoint(
+            pause_flow_control_key.sync_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     def resume(self, flow_control_key: str) -> None:
         """Resume deliveries of a key's messages. Idempotent."""
         from qstash_openapi.api.flow_control import resume_flow_control_key
 
-        resume_flow_control_key.sync_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        call_endpoint(
+            resume_flow_control_key.sync_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     def pin(
@@ -92,7 +99,9 @@ class FlowControlApi:
 
         key = require_id(flow_control_key, "flow_control_key")
         params = pin_params(options, parallelism=parallelism, rate=rate, period=period)
-        pin_flow_control_key.sync_detailed(key, client=self._client.openapi, **params)
+        call_endpoint(
+            pin_flow_control_key.sync_detailed, key, client=self._client.openapi, **params
+        )
 
     def unpin(
         self,
@@ -117,14 +126,18 @@ class FlowControlApi:
 
         key = require_id(flow_control_key, "flow_control_key")
         params = unpin_params(options, parallelism=parallelism, rate=rate)
-        unpin_flow_control_key.sync_detailed(key, client=self._client.openapi, **params)
+        call_endpoint(
+            unpin_flow_control_key.sync_detailed, key, client=self._client.openapi, **params
+        )
 
     def reset_rate(self, flow_control_key: str) -> None:
         """Reset a key's rate: the count goes to 0 and a new period starts now."""
         from qstash_openapi.api.flow_control import reset_flow_control_rate
 
-        reset_flow_control_rate.sync_detailed(
-            require_id(flow_control_key, "flow_control_key"), client=self._client.openapi
+        call_endpoint(
+            reset_flow_control_rate.sync_detailed,
+            require_id(flow_control_key, "flow_control_key"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -141,7 +154,9 @@ class FlowControlApi:
             raise InvalidArgumentError(
                 f"search must be a string, got {type(search).__name__}", argument="search"
             )
-        response = list_flow_control_keys.sync_detailed(
-            client=self._client.openapi, search=search or UNSET
+        response = call_endpoint(
+            list_flow_control_keys.sync_detailed,
+            client=self._client.openapi,
+            search=search or UNSET,
         )
         return parse_flow_control_infos(response.parsed)

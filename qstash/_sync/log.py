@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qstash._filters import LOGS, LogFilter, count_param, cursor_param, filter_query, openapi_kwargs
+from qstash._parse import call_endpoint
 from qstash.errors import QStashError
 from qstash.log import ListEventsResponse, ListLogsResponse, Log, parse_log_page
 
@@ -33,7 +34,7 @@ def _list_page(
     # `GET /v2/logs` is the documented endpoint; `GET /v2/events` is its older name, which the
     # official SDKs still call and the deprecated `client.event` keeps using.
     endpoint = list_events if legacy else list_logs
-    response = endpoint.sync_detailed(client=client.openapi, **kwargs)
+    response = call_endpoint(endpoint.sync_detailed, client=client.openapi, **kwargs)
     return parse_log_page(response.parsed)
 
 

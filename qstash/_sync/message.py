@@ -39,6 +39,7 @@ from qstash._options import (
     QueuedRawBody,
     RawBody,
 )
+from qstash._parse import call_endpoint
 from qstash._publish import batch_request, enqueue_request, publish_request
 from qstash.errors import QStashError
 from qstash.message import (
@@ -257,8 +258,10 @@ class MessageApi:
         """Get a message that is not delivered yet (``NotFoundError`` once it is gone)."""
         from qstash_openapi.api.messages import get_message
 
-        response = get_message.sync_detailed(
-            require_id(message_id, "message_id"), client=self._client.openapi
+        response = call_endpoint(
+            get_message.sync_detailed,
+            require_id(message_id, "message_id"),
+            client=self._client.openapi,
         )
         return parse_message(response.parsed)
 
@@ -266,8 +269,10 @@ class MessageApi:
         """Cancel one message. An empty id is refused (it must never become a bulk cancel)."""
         from qstash_openapi.api.messages import cancel_message
 
-        cancel_message.sync_detailed(
-            require_id(message_id, "message_id"), client=self._client.openapi
+        call_endpoint(
+            cancel_message.sync_detailed,
+            require_id(message_id, "message_id"),
+            client=self._client.openapi,
         )
 
     def cancel_many(self, message_ids: Sequence[str]) -> int:
@@ -278,7 +283,9 @@ class MessageApi:
         from qstash_openapi.api.messages import cancel_messages
 
         ids = require_ids(message_ids, "message_ids")
-        response = cancel_messages.sync_detailed(client=self._client.openapi, message_ids=ids)
+        response = call_endpoint(
+            cancel_messages.sync_detailed, client=self._client.openapi, message_ids=ids
+        )
         return parse_cancelled(response.parsed)
 
     def cancel_all(self, *, filter: MessageFilter | None = None) -> int:
@@ -296,7 +303,9 @@ class MessageApi:
         kwargs = openapi_kwargs({**params, "count": BULK_COUNT})
         total = 0
         while True:
-            response = cancel_messages.sync_detailed(client=self._client.openapi, **kwargs)
+            response = call_endpoint(
+                cancel_messages.sync_detailed, client=self._client.openapi, **kwargs
+            )
             cancelled = parse_cancelled(response.parsed)
             total += cancelled
             more, _ = bulk_next(None, None, cancelled, BULK_COUNT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qstash import _values
+from qstash._parse import call_endpoint
 from qstash.queue import Queue, parse_queue, parse_queues, upsert_body
 
 if TYPE_CHECKING:
@@ -35,14 +36,14 @@ class QueueApi:
         from qstash_openapi.api.queues import upsert_queue
 
         body = upsert_body(queue, parallelism, paused)
-        upsert_queue.sync_detailed(client=self._client.openapi, body=body)
+        call_endpoint(upsert_queue.sync_detailed, client=self._client.openapi, body=body)
 
     def get(self, queue: str) -> Queue:
         """Get a queue with its settings and lag (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.queues import get_queue
 
-        response = get_queue.sync_detailed(
-            _values.name(queue, "queue"), client=self._client.openapi
+        response = call_endpoint(
+            get_queue.sync_detailed, _values.name(queue, "queue"), client=self._client.openapi
         )
         return parse_queue(response.parsed)
 
@@ -50,24 +51,30 @@ class QueueApi:
         """Delete a queue and the messages waiting in it."""
         from qstash_openapi.api.queues import delete_queue
 
-        delete_queue.sync_detailed(_values.name(queue, "queue"), client=self._client.openapi)
+        call_endpoint(
+            delete_queue.sync_detailed, _values.name(queue, "queue"), client=self._client.openapi
+        )
 
     def pause(self, queue: str) -> None:
         """Pause deliveries from a queue; it still accepts messages. Idempotent."""
         from qstash_openapi.api.queues import pause_queue
 
-        pause_queue.sync_detailed(_values.name(queue, "queue"), client=self._client.openapi)
+        call_endpoint(
+            pause_queue.sync_detailed, _values.name(queue, "queue"), client=self._client.openapi
+        )
 
     def resume(self, queue: str) -> None:
         """Resume deliveries from a paused queue, oldest message first. Idempotent."""
         from qstash_openapi.api.queues import resume_queue
 
-        resume_queue.sync_detailed(_values.name(queue, "queue"), client=self._client.openapi)
+        call_endpoint(
+            resume_queue.sync_detailed, _values.name(queue, "queue"), client=self._client.openapi
+        )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
     def list(self) -> list[Queue]:
         """List every queue (one request; QStash does not paginate queues)."""
         from qstash_openapi.api.queues import list_queues
 
-        response = list_queues.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(list_queues.sync_detailed, client=self._client.openapi)
         return parse_queues(response.parsed)

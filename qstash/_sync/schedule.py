@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from qstash._guards import require_id
 from qstash._options import ScheduleJsonOptions, ScheduleOptions
+from qstash._parse import call_endpoint
 from qstash.schedule import (
     Schedule,
     create_request,
@@ -55,8 +56,10 @@ class ScheduleApi:
         """Get a schedule by id (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.schedules import get_schedule
 
-        response = get_schedule.sync_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        response = call_endpoint(
+            get_schedule.sync_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
         return parse_schedule(response.parsed)
 
@@ -64,24 +67,30 @@ class ScheduleApi:
         """Delete a schedule. Messages it already produced are not affected."""
         from qstash_openapi.api.schedules import delete_schedule
 
-        delete_schedule.sync_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        call_endpoint(
+            delete_schedule.sync_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     def pause(self, schedule_id: str) -> None:
         """Pause a schedule: its ticks are skipped until it is resumed. Idempotent."""
         from qstash_openapi.api.schedules import pause_schedule
 
-        pause_schedule.sync_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        call_endpoint(
+            pause_schedule.sync_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     def resume(self, schedule_id: str) -> None:
         """Resume a paused schedule. Idempotent."""
         from qstash_openapi.api.schedules import resume_schedule
 
-        resume_schedule.sync_detailed(
-            require_id(schedule_id, "schedule_id"), client=self._client.openapi
+        call_endpoint(
+            resume_schedule.sync_detailed,
+            require_id(schedule_id, "schedule_id"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -89,5 +98,5 @@ class ScheduleApi:
         """List every schedule (one request; QStash does not paginate schedules)."""
         from qstash_openapi.api.schedules import list_schedules
 
-        response = list_schedules.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(list_schedules.sync_detailed, client=self._client.openapi)
         return parse_schedules(response.parsed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qstash._parse import call_endpoint
 from qstash.signing_key import SigningKey, parse_signing_key
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class SigningKeyApi:
         """Get the current and the next signing key."""
         from qstash_openapi.api.signing_keys import get_signing_keys
 
-        response = get_signing_keys.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(get_signing_keys.sync_detailed, client=self._client.openapi)
         return parse_signing_key(response.parsed)
 
     def rotate(self) -> SigningKey:
@@ -37,5 +38,5 @@ class SigningKeyApi:
         """
         from qstash_openapi.api.signing_keys import rotate_signing_keys
 
-        response = rotate_signing_keys.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(rotate_signing_keys.sync_detailed, client=self._client.openapi)
         return parse_signing_key(response.parsed)

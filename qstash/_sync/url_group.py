@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qstash import _values
+from qstash._parse import call_endpoint
 from qstash.url_group import (
     RemoveEndpointRequest,
     UpsertEndpointRequest,
@@ -41,7 +42,12 @@ class UrlGroupApi:
 
         group = _values.name(url_group, "url_group")
         body = upsert_body(endpoints)
-        upsert_url_group_endpoints.sync_detailed(group, client=self._client.openapi, body=body)
+        call_endpoint(
+            upsert_url_group_endpoints.sync_detailed,
+            group,
+            client=self._client.openapi,
+            body=body,
+        )
 
     def remove_endpoints(self, url_group: str, endpoints: Sequence[RemoveEndpointRequest]) -> None:
         """Remove endpoints from a URL group, each given by ``url`` or ``name``.
@@ -52,14 +58,21 @@ class UrlGroupApi:
 
         group = _values.name(url_group, "url_group")
         body = remove_body(endpoints)
-        remove_url_group_endpoints.sync_detailed(group, client=self._client.openapi, body=body)
+        call_endpoint(
+            remove_url_group_endpoints.sync_detailed,
+            group,
+            client=self._client.openapi,
+            body=body,
+        )
 
     def get(self, url_group: str) -> UrlGroup:
         """Get a URL group with its endpoints (``NotFoundError`` when there is none)."""
         from qstash_openapi.api.url_groups import get_url_group
 
-        response = get_url_group.sync_detailed(
-            _values.name(url_group, "url_group"), client=self._client.openapi
+        response = call_endpoint(
+            get_url_group.sync_detailed,
+            _values.name(url_group, "url_group"),
+            client=self._client.openapi,
         )
         return parse_url_group(response.parsed)
 
@@ -67,8 +80,10 @@ class UrlGroupApi:
         """Delete a URL group. Messages already published to it are still delivered."""
         from qstash_openapi.api.url_groups import delete_url_group
 
-        delete_url_group.sync_detailed(
-            _values.name(url_group, "url_group"), client=self._client.openapi
+        call_endpoint(
+            delete_url_group.sync_detailed,
+            _values.name(url_group, "url_group"),
+            client=self._client.openapi,
         )
 
     # Last, so the method named `list` does not shadow the builtin in the annotations above.
@@ -76,5 +91,5 @@ class UrlGroupApi:
         """List every URL group with its endpoints (one request; not paginated)."""
         from qstash_openapi.api.url_groups import list_url_groups
 
-        response = list_url_groups.sync_detailed(client=self._client.openapi)
+        response = call_endpoint(list_url_groups.sync_detailed, client=self._client.openapi)
         return parse_url_groups(response.parsed)
