@@ -11,8 +11,7 @@ import aiohttp
 import httpx
 import pytest
 
-import qstash._async.client
-import qstash._sync.client
+import qstash._pool
 from qstash import (
     APIConnectionError,
     APITimeoutError,
@@ -47,7 +46,7 @@ def test_limits_reach_the_default_transport(
     monkeypatch: pytest.MonkeyPatch, flavour_name: str
 ) -> None:
     made: list[httpx.Limits] = []
-    module = qstash._sync.client if flavour_name == "sync" else qstash._async.client
+    module = qstash._pool
     name = "PoolTransport" if flavour_name == "sync" else "AsyncPoolTransport"
     original = getattr(module, name)
 

@@ -28,6 +28,17 @@ def test_import_is_lazy() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_importing_the_clients_leaves_the_transport_stack_for_later() -> None:
+    # httpcore and anyio load when a client is made (its transport), not on import: they cost
+    # more than the rest of `from qstash import QStash` together.
+    code = (
+        "import sys; from qstash import AsyncQStash, QStash, Receiver; "
+        "print(*(name in sys.modules for name in ('httpcore', 'anyio', 'qstash._pool')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]
+
+
 def test_generated_client_is_importable_when_installed(tmp_path: Path) -> None:
     # Outside pytest's pythonpath: what an installed (or editable) package gives users.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

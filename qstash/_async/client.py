@@ -14,7 +14,6 @@ import httpx
 from qstash import __version__
 from qstash._async.transport import AsyncClientTransport, AsyncQStashTransport
 from qstash._config import check_timeout, resolve_client_settings
-from qstash._pool import AsyncPoolTransport
 from qstash._retry import SECRETS_EXTENSION, RetryConfig, RetryPolicy
 from qstash.errors import InvalidArgumentError
 
@@ -87,6 +86,9 @@ def _inner_transport(
         # of our own applies them per URL, as the official SDK's default client does.
         own = httpx.AsyncClient(limits=limits or DEFAULT_LIMITS, trust_env=True)
         return AsyncClientTransport(own, owned=True)
+    # Imported here: it loads httpcore and anyio, which `import qstash` should not pay for.
+    from qstash._pool import AsyncPoolTransport
+
     return AsyncPoolTransport(limits=limits or DEFAULT_LIMITS)
 
 

@@ -14,7 +14,6 @@ import httpx
 
 from qstash import __version__
 from qstash._config import check_timeout, resolve_client_settings
-from qstash._pool import PoolTransport
 from qstash._retry import SECRETS_EXTENSION, RetryConfig, RetryPolicy
 from qstash._sync.transport import ClientTransport, QStashTransport
 from qstash.errors import InvalidArgumentError
@@ -88,6 +87,9 @@ def _inner_transport(
         # of our own applies them per URL, as the official SDK's default client does.
         own = httpx.Client(limits=limits or DEFAULT_LIMITS, trust_env=True)
         return ClientTransport(own, owned=True)
+    # Imported here: it loads httpcore and anyio, which `import qstash` should not pay for.
+    from qstash._pool import PoolTransport
+
     return PoolTransport(limits=limits or DEFAULT_LIMITS)
 
 
