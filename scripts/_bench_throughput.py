@@ -7,7 +7,7 @@ Measurements (every figure and ratio comes from this one run):
    3.4.0 doing the same; a bare ``httpx.Client`` sending the same request by hand.
 2. async single publishes/s with 64 concurrent tasks: ``AsyncQStash`` (default pool, and with
    ``qstash.aiohttp.AiohttpTransport``); the official ``AsyncQStash``; a bare
-   ``httpx.AsyncClient``.
+   ``httpx.AsyncClient``; and (2b) the same against a server that answers after 20 ms.
 3. messages/s for 10,000 JSON messages: our ``publish_many_json`` (sync; async too) against the
    official SDK's ``publish_json`` loop and its ``batch_json`` loop over batches of 100 (the
    target), and of 1,000 (our default chunk size, shown for comparison); and (3b) the same
@@ -545,6 +545,20 @@ def scenarios(quick: bool) -> list[Scenario]:
                 Target("ours", "httpx", None),
                 Target("ours_aiohttp", "httpx", None),
             ),
+        ),
+        Scenario(
+            "async_far",
+            f"(2b) the same, the server answering after {FAR * 1000:.0f} ms",
+            "calls/s",
+            (OURS, OURS_AIOHTTP, OFFICIAL_SIDE, Side("httpx", "bare httpx.AsyncClient")),
+            count=2 * CONCURRENCY if quick else 640,
+            rounds=2 if quick else 5,
+            targets=(
+                Target("ours", "official", None),
+                Target("ours_aiohttp", "official", None),
+            ),
+            work="async_single",
+            latency=FAR,
         ),
         Scenario(
             "bulk",

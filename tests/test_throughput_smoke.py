@@ -24,6 +24,7 @@ EXPECTED = [
     r"    qstash \+ AiohttpTransport" + FIGURE,
     r"    bare httpx\.AsyncClient" + FIGURE,
     r"    ratio qstash \+ AiohttpTransport / bare httpx\.AsyncClient: \d+\.\d\d",
+    r"\(2b\) the same, the server answering after 20 ms \(calls/s, 2 round\(s\)\)",
     r"\(3\) 1,000 JSON messages \(messages/s, 2 round\(s\)\)",
     r"    qstash publish_many_json \(sync\)" + FIGURE,
     r"    qstash publish_many_json \(async\)" + FIGURE,
