@@ -752,6 +752,25 @@ async def test_requests_and_responses_pass_through_exactly(
 # --- the clients' defaults ----------------------------------------------------------------------
 
 
+async def test_async_qstash_keeps_a_burst_of_connections_for_the_next_burst(
+    server: Server,
+) -> None:
+    # DEFAULT_LIMITS keeps every connection of a burst alive (httpx's default keeps 20): the
+    # second burst of 30 concurrent calls opens no connection at all.
+    client = AsyncQStash("pool-token", base_url=server.url, retry=False)
+    try:
+        for burst in ("first", "second"):
+            async with anyio.create_task_group() as tasks:
+                for _ in range(30):
+                    tasks.start_soon(client.http.get, f"{server.url}/hold/{burst}")
+                await until(lambda: server.active == 30, f"the {burst} burst at the server")
+                server.gate(burst).set()
+            assert server.connections == 30
+        assert client._transport._inner._pool.state() == (0, 30, 0)  # type: ignore[attr-defined]
+    finally:
+        await client.aclose()
+
+
 async def test_async_qstash_sends_through_the_pool(server: Server) -> None:
     server.replies["/v2/queues"] = json.dumps([]).encode()
     client = AsyncQStash("pool-token", base_url=server.url, retry=False)

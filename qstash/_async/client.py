@@ -35,11 +35,13 @@ __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AsyncQStash"]
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 """5 s to connect, 600 s for everything else (long enough for LLM completions)."""
 
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-"""Up to 100 connections, 20 of them kept alive between calls (for 5 s): httpx's own default.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+"""Up to 100 connections, all of which may stay open between calls (for 5 s, httpx's default).
 
-The async client's default transport pools them itself (``qstash._pool``): httpx's pool spends
-more CPU than the requests at tens of concurrent calls (README, Performance).
+httpx keeps only 20 idle by default: after a burst of 64 concurrent calls, 44 connections would
+be closed, and the next burst would pay 44 new TCP and TLS handshakes. Keeping them costs our
+async pool (``qstash._pool``) nothing per request; httpx's own pool, under the sync client,
+rarely holds more than one connection per thread.
 """
 
 _USER_AGENT = f"qstash-python/{__version__}"
