@@ -12,9 +12,10 @@ What: the same ``httpcore.AsyncHTTPConnection`` objects (HTTP/1.1, TLS, keep-ali
 the same request, response and exception conversions as httpx, with a pool that does little:
 ``max_connections`` slots, a last-in-first-out stack of idle connections per origin (checked
 once, when taken: expired or closed by the server means closed and skipped), one request per
-connection at a time, and the connection back on its stack when the response is closed.
-``max_keepalive_connections`` caps the idle ones and ``keepalive_expiry`` ages them, as in
-httpx. The pool timeout applies while waiting for a slot.
+connection at a time, and the connection back on its stack when the response is closed (or
+its body fails to read). ``max_keepalive_connections`` caps the idle ones (the oldest makes
+room) and ``keepalive_expiry`` ages them (expired ones are closed as connections come back),
+as in httpx. The pool timeout applies while waiting for a slot.
 
 Used for the default transport of :class:`~qstash.AsyncQStash` only (no proxy, no HTTP/2, no
 custom sockets: a caller who needs those passes ``transport=`` or ``httpx_client=``). The
@@ -25,6 +26,8 @@ costs; ``scripts/unasync`` maps :class:`AsyncPoolTransport` to :data:`PoolTransp
 from __future__ import annotations
 
 import ssl
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 
@@ -33,6 +36,9 @@ import httpcore
 import httpx
 
 __all__ = ["AsyncPoolTransport", "PoolTransport"]
+
+_Idle = tuple[float, httpcore.AsyncHTTPConnection]
+"""An idle connection and the ``time.monotonic()`` at which it was given back."""
 
 PoolTransport = httpx.HTTPTransport
 """The sync twin of :class:`AsyncPoolTransport`: httpx's own transport."""
@@ -98,8 +104,9 @@ class _AsyncPool:
         self._max_connections = limits.max_connections
         self._max_idle = limits.max_keepalive_connections
         self._expiry = limits.keepalive_expiry
-        # By (scheme, host, port): httpcore's Origin is not hashable.
-        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTPConnection]] = {}
+        # By (scheme, host, port) (httpcore's Origin is not hashable): (time given back,
+        # connection), oldest first; requests take the newest.
+        self._idle: dict[tuple[bytes, bytes, int], deque[_Idle]] = {}
         self._idle_count = 0
         self._busy: set[httpcore.AsyncHTTPConnection] = set()
         self._slots: anyio.Semaphore | None = None  # made in the event loop, on first use
@@ -168,7 +175,7 @@ class _AsyncPool:
         new one; and whether it was reused."""
         stack = self._idle.get((origin.scheme, origin.host, origin.port))
         while stack:
-            connection = stack.pop()
+            _, connection = stack.pop()
             self._idle_count -= 1
             # has_expired(): past keepalive_expiry, or the server closed it (readable socket).
             if connection.is_idle() and not connection.has_expired():
@@ -187,18 +194,46 @@ class _AsyncPool:
     async def give_back(
         self, origin: httpcore.Origin, connection: httpcore.AsyncHTTPConnection
     ) -> None:
-        """A response was closed: keep its connection for the next request, or close it."""
+        """A response was closed: keep its connection for the next request, or close it.
+
+        Idle connections past ``keepalive_expiry`` are closed here (the oldest of each
+        origin), and when ``max_keepalive_connections`` are idle already the oldest idle one
+        makes room: a burst to one host cannot leave stale connections that crowd out
+        another host's.
+        """
         self._busy.discard(connection)
         try:
-            room = self._max_idle is None or self._idle_count < self._max_idle
-            if connection.is_idle() and room and not self._closed:
+            now = time.monotonic()
+            closing = self._expired(now)
+            if connection.is_idle() and not self._closed and self._max_idle != 0:
+                if self._max_idle is not None and self._idle_count >= self._max_idle:
+                    closing.append(self._take_oldest())
                 key = (origin.scheme, origin.host, origin.port)
-                self._idle.setdefault(key, []).append(connection)
+                self._idle.setdefault(key, deque()).append((now, connection))
                 self._idle_count += 1
             else:
-                await _close(connection)
+                closing.append(connection)
+            for stale in closing:
+                await _close(stale)
         finally:
             self._free_slot()
+
+    def _expired(self, now: float) -> list[httpcore.AsyncHTTPConnection]:
+        """Take the idle connections past ``keepalive_expiry`` off their stacks."""
+        expired: list[httpcore.AsyncHTTPConnection] = []
+        if self._expiry is None:
+            return expired
+        for stack in self._idle.values():
+            while stack and now - stack[0][0] >= self._expiry:
+                expired.append(stack.popleft()[1])
+                self._idle_count -= 1
+        return expired
+
+    def _take_oldest(self) -> httpcore.AsyncHTTPConnection:
+        """Take the idle connection given back longest ago (there is one)."""
+        stack = min((s for s in self._idle.values() if s), key=lambda s: s[0][0])
+        self._idle_count -= 1
+        return stack.popleft()[1]
 
     async def _drop(self, connection: httpcore.AsyncHTTPConnection) -> None:
         self._busy.discard(connection)
@@ -213,7 +248,7 @@ class _AsyncPool:
     async def aclose(self) -> None:
         """Close every connection, idle or busy."""
         self._closed = True
-        connections = [c for stack in self._idle.values() for c in stack]
+        connections = [connection for stack in self._idle.values() for _, connection in stack]
         connections += self._busy
         self._idle.clear()
         self._idle_count = 0
@@ -237,9 +272,16 @@ class _Body(httpx.AsyncByteStream):
         self._lease = lease
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _httpx_errors():
-            async for part in self._stream:  # type: ignore[attr-defined]
-                yield part
+        try:
+            with _httpx_errors():
+                async for part in self._stream:  # type: ignore[attr-defined]
+                    yield part
+        except BaseException:
+            # A read that failed or was cancelled: give the connection back (closed) now,
+            # whether or not the response is ever closed, as httpcore's pool does.
+            with anyio.CancelScope(shield=True):
+                await self.aclose()
+            raise
 
     async def aclose(self) -> None:
         try:

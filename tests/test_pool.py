@@ -450,6 +450,47 @@ async def test_max_keepalive_connections_caps_idle_connections(server: Server) -
     assert second - first == {6, 7, 8}
 
 
+async def test_expired_idle_connections_below_the_newest_are_closed(server: Server) -> None:
+    # Requests only ever take the newest idle connection; the older ones, once past
+    # keepalive_expiry, are closed as connections come back (httpx does the same).
+    client, transport = pool_client(max_keepalive_connections=10, keepalive_expiry=0.2)
+    async with client:
+        async with anyio.create_task_group() as tasks:
+            for _ in range(10):
+                tasks.start_soon(client.get, f"{server.url}/hold/burst")
+            await until(lambda: server.active == 10, "the burst at the server")
+            server.gate("burst").set()
+        assert server.open == 10
+        # Steady traffic keeps the newest connection fresh while the others age past 0.2 s.
+        with anyio.move_on_after(0.4):
+            while True:
+                await client.get(f"{server.url}/ok")
+                await anyio.sleep(0.01)
+        await until(lambda: server.open == 1, "the 9 expired connections closed")
+        assert transport._pool.state() == (0, 1, 0)
+
+
+async def test_the_oldest_idle_connection_makes_room_for_a_new_one(server: Server) -> None:
+    # Two idle connections to one server fill max_keepalive_connections=2; another server's
+    # connection still stays alive between its requests (the oldest idle one is closed).
+    other = Server()
+    try:
+        client, transport = pool_client(max_keepalive_connections=2, keepalive_expiry=60.0)
+        async with client:
+            async with anyio.create_task_group() as tasks:
+                for _ in range(2):
+                    tasks.start_soon(client.get, f"{server.url}/hold/first")
+                await until(lambda: server.active == 2, "both requests at the server")
+                server.gate("first").set()
+            for _ in range(5):
+                assert (await client.get(f"{other.url}/ok")).status_code == 200
+            assert other.connections == 1
+            await until(lambda: server.eofs == 1, "the oldest idle connection closed")
+            assert transport._pool.state() == (0, 2, 0)
+    finally:
+        other.close()
+
+
 # --- cancellation -------------------------------------------------------------------------------
 
 
@@ -498,6 +539,30 @@ async def test_cancelled_wait_for_a_slot_takes_no_slot(server: Server) -> None:
         await held.aclose()
         assert (await client.get(f"{server.url}/ok")).status_code == 200
     assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("ending", ["read-error", "cancelled"])
+async def test_a_body_that_stops_mid_read_frees_its_slot_unclosed(
+    server: Server, ending: str
+) -> None:
+    # The caller lets the error (or cancellation) propagate and never closes the response:
+    # the slot must come back anyway, as with httpx's own pool.
+    client, transport = pool_client(max_connections=1)
+    async with client:
+        path = "/cut" if ending == "read-error" else "/slowbody/never"
+        response = await client.send(client.build_request("GET", server.url + path), stream=True)
+        if ending == "read-error":
+            with pytest.raises(httpx.RemoteProtocolError):
+                async for _ in response.aiter_bytes():
+                    pass
+        else:
+            with anyio.move_on_after(0.05):
+                async for _ in response.aiter_bytes():
+                    pass
+        assert transport._pool.state() == (0, 0, 0)
+        assert (await client.get(f"{server.url}/ok")).status_code == 200
+        if ending == "cancelled":
+            server.gate("never").set()  # let the server thread finish
 
 
 # --- errors -------------------------------------------------------------------------------------
