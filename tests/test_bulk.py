@@ -321,23 +321,37 @@ async def test_a_400_for_one_bad_message_fails_that_message_alone(
     assert len(sizes) <= 1 + 2 * 10
 
 
-async def test_a_400_both_halves_share_stops_the_narrowing(
+async def test_several_bad_messages_are_each_pinned_down(
     build: Callable[..., Client], fake: FakeQStash
 ) -> None:
-    # Two bad messages, one in each half: both halves are refused, so the refusal is
-    # reported for every message of the request after three requests, not a storm of them.
+    # Bad messages in both halves (and side by side): each fails alone, with its own error.
     client = build()
-    fake.fail = {10: 400, 900: 400}
+    bad = {10, 455, 900, 901}
+    fake.fail = dict.fromkeys(bad, 400)
     results = await resolve(client.message.publish_many_json(messages(1000)))
-    assert fake.sizes() == [1000, 500, 500]
-    assert all(isinstance(r, Failed) and isinstance(r.error, BadRequestError) for r in results)
-    # Each half keeps its own answer.
-    assert {r.error.message for r in results[:500] if isinstance(r.error, APIError)} == {
-        "failed at 10"
-    }
-    assert {r.error.message for r in results[500:] if isinstance(r.error, APIError)} == {
-        "failed at 900"
-    }
+    _published_once(fake, results, bad)
+    for n in bad:
+        error = results[n].error
+        assert isinstance(error, BadRequestError)
+        assert error.message == f"failed at {n}"
+    assert len(fake.requests) <= 1 + 8 * (1000).bit_length()
+
+
+@pytest.mark.parametrize("refusal", [400, 413])
+async def test_a_refusal_every_message_shares_costs_a_bounded_number_of_requests(
+    build: Callable[..., Client], fake: FakeQStash, refusal: int
+) -> None:
+    client = build()
+    if refusal == 400:
+        fake.fail = dict.fromkeys(range(1000), 400)
+    else:
+        fake.max_bytes = 10  # no request fits
+    results = await resolve(client.message.publish_many_json(messages(1000)))
+    error_type = BadRequestError if refusal == 400 else PayloadTooLargeError
+    assert all(isinstance(r, Failed) and isinstance(r.error, error_type) for r in results)
+    # The first request, then the budget of 8 * bit_length(1000) = 80, spent two at a time.
+    assert len(fake.requests) == 1 + 80
+    assert fake.accepted == []
 
 
 async def test_a_413_is_split_until_every_request_fits(
@@ -352,7 +366,7 @@ async def test_a_413_is_split_until_every_request_fits(
     results = await resolve(client.message.publish_many_json(messages(1000), max_in_flight=1))
     _published_once(fake, results, set())
     refused = [len(r.content) for r in fake.requests if len(r.content) > fake.max_bytes]
-    assert fake.sizes()[:3] == [1000, 500, 500]
+    assert fake.sizes()[:4] == [1000, 500, 250, 125]  # depth first
     # Halved only while too large: 1,000 -> 500 -> 250 -> 125 -> 62 and 63, which fit.
     assert min(fake.sizes()) == 62
     # 1 + 2 + 4 + 8 refused requests, then the 16 that fit.

@@ -11,6 +11,7 @@ from qstash._bulk import (
     DEFAULT_MAX_REQUEST_BYTES,
     BulkResult,
     Chunk,
+    NarrowingBudget,
     check_limits,
     narrows,
     plan_chunks,
@@ -182,7 +183,8 @@ class AsyncMessageApi:
         With retries on (the default), every message carries a deduplication id, so a
         request retried after a lost answer cannot publish its messages twice. A request
         QStash refuses as a whole (413 too large, 400 invalid) is split in halves and resent,
-        so the refusal ends up with the messages it is about and the others are published.
+        so the refusal ends up with the messages it is about and the others are published
+        (within at most ``8 * n.bit_length()`` extra requests for ``n`` messages).
 
         Returns one result per message, in input order, and never raises for a message that
         failed: :class:`~qstash.message.Published` (``.result`` is what :meth:`publish`
@@ -231,9 +233,12 @@ class AsyncMessageApi:
 
     async def _send_chunk(self, chunk: Chunk) -> list[BulkResult]:
         outcome = await self._try_chunk(chunk)
-        if narrows(chunk, outcome):
-            return await self._narrow(chunk)
-        return chunk.failed(outcome) if isinstance(outcome, QStashError) else outcome
+        if not isinstance(outcome, QStashError):
+            return outcome
+        budget = NarrowingBudget(chunk.count)
+        if narrows(chunk, outcome) and budget.split():
+            return await self._narrow(chunk, budget)
+        return chunk.failed(outcome)
 
     async def _try_chunk(self, chunk: Chunk) -> list[BulkResult] | QStashError:
         spec = chunk.spec
@@ -244,19 +249,18 @@ class AsyncMessageApi:
             return error
         return chunk.results(response.content, self._client._secrets_of(spec))
 
-    async def _narrow(self, chunk: Chunk) -> list[BulkResult]:
-        """QStash refused ``chunk`` as a whole: send its halves on their own, splitting
-        further while the refusal can still be pinned on fewer messages (``narrows``)."""
-        halves = chunk.halves()
-        outcomes = [await self._try_chunk(half) for half in halves]
+    async def _narrow(self, chunk: Chunk, budget: NarrowingBudget) -> list[BulkResult]:
+        """QStash refused ``chunk`` as a whole: send its halves on their own (their two
+        requests are paid for), splitting a refused half again while the budget lasts."""
         results: list[BulkResult] = []
-        for half, outcome, sibling in zip(halves, outcomes, outcomes[::-1], strict=True):
-            if narrows(half, outcome, sibling):
-                results += await self._narrow(half)
-            elif isinstance(outcome, QStashError):
-                results += half.failed(outcome)
-            else:
+        for half in chunk.halves():
+            outcome = await self._try_chunk(half)
+            if not isinstance(outcome, QStashError):
                 results += outcome
+            elif narrows(half, outcome) and budget.split():
+                results += await self._narrow(half, budget)
+            else:
+                results += half.failed(outcome)
         return results
 
     async def get(self, message_id: str) -> Message:
