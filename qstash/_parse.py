@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -15,21 +16,43 @@ P = ParamSpec("P")
 _MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 
 
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
 def _unreadable(exc: Exception) -> QStashError:
-    # Only the field name, never the value: a body may carry a forwarded secret.
-    missing = isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str)
-    detail = f"the field {exc.args[0]!r} is missing" if missing else type(exc).__name__
+    # A field name at most, never a value: a body may carry a forwarded secret.
+    key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+    named = isinstance(key, str) and _FIELD.fullmatch(key) is not None
+    detail = f"the field {key!r} is missing" if named else type(exc).__name__
     return QStashError(f"QStash answered with a body that does not match its API ({detail})")
+
+
+def _from_parsing(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a generated endpoint read a response body (its
+    ``_parse_response`` or a model's ``from_dict``), not by a transport, a hook or a bug."""
+    frames = exc.__traceback__
+    while frames is not None:
+        frame = frames.tb_frame
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("qstash_openapi.models.") or (
+            module.startswith("qstash_openapi.api.") and frame.f_code.co_name == "_parse_response"
+        ):
+            return True
+        frames = frames.tb_next
+    return False
 
 
 def call_endpoint(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Call a generated endpoint function (``sync_detailed``); a 2xx body its model cannot
-    read becomes a :class:`~qstash.errors.QStashError` instead of a bare ``KeyError``."""
+    read becomes a :class:`~qstash.errors.QStashError` instead of a bare ``KeyError``.
+    Errors raised anywhere else (a transport, an event hook) pass through unchanged."""
     try:
         return call(*args, **kwargs)
     except QStashError:
         raise  # the transport's typed errors (InvalidArgumentError is a ValueError too)
     except _MALFORMED as exc:
+        if not _from_parsing(exc):
+            raise
         raise _unreadable(exc) from None
 
 
@@ -40,6 +63,8 @@ async def acall_endpoint(call: Callable[P, Awaitable[T]], *args: P.args, **kwarg
     except QStashError:
         raise
     except _MALFORMED as exc:
+        if not _from_parsing(exc):
+            raise
         raise _unreadable(exc) from None
 
 

@@ -228,6 +228,20 @@ async def test_a_2xx_body_that_does_not_match_the_api_is_a_typed_error(
     assert info.value.__suppress_context__
 
 
+async def test_errors_outside_body_parsing_pass_through_generated_calls(flavour: str) -> None:
+    # Only a body the generated models cannot read becomes a QStashError: a transport's or a
+    # hook's own bug surfaces as it is, traceback and all.
+    def buggy(request: httpx.Request) -> httpx.Response:
+        raise TypeError("a bug in my transport")
+
+    transport = httpx.MockTransport(buggy)
+    client: Client = (QStash if flavour == "sync" else AsyncQStash)(
+        TOKEN, base_url=BASE_URL, retry=False, transport=transport
+    )
+    with pytest.raises(TypeError, match="a bug in my transport"):
+        await resolve(client.queue.get("q"))
+
+
 def test_environment_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QSTASH_TOKEN", "from-env")
     monkeypatch.setenv("QSTASH_URL", "http://127.0.0.1:9/")

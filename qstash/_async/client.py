@@ -163,7 +163,12 @@ class AsyncQStash:
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """The ``httpx.AsyncClient`` carrying auth, base URL, retries and error mapping."""
+        """The ``httpx.AsyncClient`` carrying auth, base URL, retries and error mapping.
+
+        Event hooks or ``auth`` set on it apply to every call. Without them, the SDK's own
+        calls go straight to its transport, skipping what httpx's ``send`` adds around it:
+        their responses set no cookies on this client and httpx logs no line for them.
+        """
         return self._http
 
     @cached_property

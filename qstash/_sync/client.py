@@ -164,7 +164,12 @@ class QStash:
 
     @property
     def http(self) -> httpx.Client:
-        """The ``httpx.Client`` carrying auth, base URL, retries and error mapping."""
+        """The ``httpx.Client`` carrying auth, base URL, retries and error mapping.
+
+        Event hooks or ``auth`` set on it apply to every call. Without them, the SDK's own
+        calls go straight to its transport, skipping what httpx's ``send`` adds around it:
+        their responses set no cookies on this client and httpx logs no line for them.
+        """
         return self._http
 
     @cached_property
