@@ -185,22 +185,15 @@ class Chunk:
         ]
 
 
-_TOO_LARGE = 413
-_INVALID = 400
-
-
-def _refusal(outcome: object) -> int | None:
-    """The status of a whole-request refusal that a smaller request might avoid, else None."""
-    if isinstance(outcome, APIError) and outcome.status in (_TOO_LARGE, _INVALID):
-        return outcome.status
-    return None
+_NARROWED = (400, 413)
+"""Whole-request refusals a smaller request may avoid: invalid, too large."""
 
 
 def narrows(chunk: Chunk, outcome: object) -> bool:
     """Whether to split ``chunk`` after its request ended in ``outcome`` (its results, or the
     error of the whole request): a refusal a smaller request might avoid, of two messages or
     more (see the module docstring)."""
-    return _refusal(outcome) is not None and chunk.count >= 2
+    return isinstance(outcome, APIError) and outcome.status in _NARROWED and chunk.count >= 2
 
 
 class NarrowingBudget:
@@ -363,11 +356,18 @@ class _ItemEncoder:
         self._dedup = None if dedup_ids is None else _quote(dedup_ids())[:-1] + "-"
 
     def _shape(self, options: dict[str, object], index: int) -> _Shape:
-        try:
-            key = _freeze(options)
-            hash(key)
-        except TypeError:  # an unhashable value: check this message on its own
-            return _Shape.of(options, index, self._json, self._dedup)
+        # Usually option values of plain types, whose key is their items and their types;
+        # anything else goes through _freeze.
+        types = tuple(map(type, options.values()))
+        key: object
+        if _ATOMIC.issuperset(types):
+            key = (tuple(options.items()), types)
+        else:
+            try:
+                key = _freeze(options)
+                hash(key)
+            except TypeError:  # an unhashable value: check this message on its own
+                return _Shape.of(options, index, self._json, self._dedup)
         shape = self._shapes.get(key)
         if shape is None:
             shape = self._shapes[key] = _Shape.of(options, index, self._json, self._dedup)
@@ -377,17 +377,7 @@ class _ItemEncoder:
         """One message as a batch item, and whether it is deduplicated."""
         options = dict(message)
         body = options.pop("body", None)
-        # The usual case inline (bulk's hot path): option values of plain types, whose key is
-        # their items and their types; anything else goes through _freeze in _shape.
-        types = tuple(map(type, options.values()))
-        shape = None
-        if _ATOMIC.issuperset(types):
-            key = (tuple(options.items()), types)
-            shape = self._shapes.get(key)
-            if shape is None:
-                shape = self._shapes[key] = _Shape.of(options, index, self._json, self._dedup)
-        else:
-            shape = self._shape(options, index)
+        shape = self._shape(options, index)
         body_part = ""
         if body is not None:
             try:

@@ -48,24 +48,20 @@ def call_endpoint(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     Errors raised anywhere else (a transport, an event hook) pass through unchanged."""
     try:
         return call(*args, **kwargs)
-    except QStashError:
-        raise  # the transport's typed errors (InvalidArgumentError is a ValueError too)
     except _MALFORMED as exc:
-        if not _from_parsing(exc):
-            raise
-        raise _unreadable(exc) from None
+        if _from_parsing(exc):
+            raise _unreadable(exc) from None
+        raise  # a transport's typed errors, a hook's or a transport's own bug
 
 
 async def acall_endpoint(call: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
     """:func:`call_endpoint` for the async endpoint functions (``asyncio_detailed``)."""
     try:
         return await call(*args, **kwargs)
-    except QStashError:
-        raise
     except _MALFORMED as exc:
-        if not _from_parsing(exc):
-            raise
-        raise _unreadable(exc) from None
+        if _from_parsing(exc):
+            raise _unreadable(exc) from None
+        raise  # a transport's typed errors, a hook's or a transport's own bug
 
 
 def opt(value: T | Any) -> T | None:

@@ -262,18 +262,12 @@ def parse_batch(content: bytes, secrets: Sequence[str] = ()) -> list[BatchResult
     results: list[BatchResult | BatchItemError] = []
     errors: list[BatchItemError] = []
     for index, item in enumerate(data):
-        if type(item) is dict:
-            message_id = item.get("messageId")
-            if type(message_id) is str:  # the usual answer, read inline: bulk's hot path
-                deduplicated = item.get("deduplicated") is True
-                results.append(PublishResponse(message_id, deduplicated, item.get("url")))
-                continue
-            if message_id is None and "error" in item:
-                error = BatchItemError(index, redact(str(item["error"]), secrets))
-                results.append(error)
-                errors.append(error)
-                continue
-        results.append(_result(item))
+        if isinstance(item, dict) and item.get("messageId") is None and "error" in item:
+            error = BatchItemError(index, redact(str(item["error"]), secrets))
+            results.append(error)
+            errors.append(error)
+        else:
+            results.append(_result(item))
     if errors:
         raise PartialBatchError(results, errors)
     return results  # type: ignore[return-value]

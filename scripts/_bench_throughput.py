@@ -514,6 +514,7 @@ def scenarios(quick: bool) -> list[Scenario]:
     the per-round ratios are steadier); whole 10,000-message runs for bulk.
     """
     messages = 1_000 if quick else 10_000
+    async_sides = (OURS, OURS_AIOHTTP, OFFICIAL_SIDE, Side("httpx", "bare httpx.AsyncClient"))
     bulk_sides = (
         Side("ours", "qstash publish_many_json (sync)"),
         Side("ours_async", "qstash publish_many_json (async)"),
@@ -536,7 +537,7 @@ def scenarios(quick: bool) -> list[Scenario]:
             "async_single",
             f"(2) async single publish_json, {CONCURRENCY} concurrent tasks",
             "calls/s",
-            (OURS, OURS_AIOHTTP, OFFICIAL_SIDE, Side("httpx", "bare httpx.AsyncClient")),
+            async_sides,
             count=2 * CONCURRENCY if quick else 640,
             rounds=2 if quick else 15,
             targets=(
@@ -550,7 +551,7 @@ def scenarios(quick: bool) -> list[Scenario]:
             "async_far",
             f"(2b) the same, the server answering after {FAR * 1000:.0f} ms",
             "calls/s",
-            (OURS, OURS_AIOHTTP, OFFICIAL_SIDE, Side("httpx", "bare httpx.AsyncClient")),
+            async_sides,
             count=2 * CONCURRENCY if quick else 640,
             rounds=2 if quick else 5,
             targets=(

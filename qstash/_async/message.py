@@ -233,12 +233,9 @@ class AsyncMessageApi:
 
     async def _send_chunk(self, chunk: Chunk) -> list[BulkResult]:
         outcome = await self._try_chunk(chunk)
-        if not isinstance(outcome, QStashError):
-            return outcome
-        budget = NarrowingBudget(chunk.count)
-        if narrows(chunk, outcome) and budget.split():
-            return await self._narrow(chunk, budget)
-        return chunk.failed(outcome)
+        if isinstance(outcome, QStashError):
+            return await self._narrow(chunk, outcome, NarrowingBudget(chunk.count))
+        return outcome
 
     async def _try_chunk(self, chunk: Chunk) -> list[BulkResult] | QStashError:
         spec = chunk.spec
@@ -249,18 +246,20 @@ class AsyncMessageApi:
             return error
         return chunk.results(response.content, self._client._secrets_of(spec))
 
-    async def _narrow(self, chunk: Chunk, budget: NarrowingBudget) -> list[BulkResult]:
-        """QStash refused ``chunk`` as a whole: send its halves on their own (their two
-        requests are paid for), splitting a refused half again while the budget lasts."""
+    async def _narrow(
+        self, chunk: Chunk, error: QStashError, budget: NarrowingBudget
+    ) -> list[BulkResult]:
+        """The request for ``chunk`` failed with ``error``: when QStash refused it as a whole
+        and the budget allows, send its halves on their own (narrowing them in turn);
+        otherwise its messages share ``error``."""
+        if not (narrows(chunk, error) and budget.split()):
+            return chunk.failed(error)
         results: list[BulkResult] = []
         for half in chunk.halves():
             outcome = await self._try_chunk(half)
-            if not isinstance(outcome, QStashError):
-                results += outcome
-            elif narrows(half, outcome) and budget.split():
-                results += await self._narrow(half, budget)
-            else:
-                results += half.failed(outcome)
+            if isinstance(outcome, QStashError):
+                outcome = await self._narrow(half, outcome, budget)
+            results += outcome
         return results
 
     async def get(self, message_id: str) -> Message:

@@ -228,12 +228,9 @@ class MessageApi:
 
     def _send_chunk(self, chunk: Chunk) -> list[BulkResult]:
         outcome = self._try_chunk(chunk)
-        if not isinstance(outcome, QStashError):
-            return outcome
-        budget = NarrowingBudget(chunk.count)
-        if narrows(chunk, outcome) and budget.split():
-            return self._narrow(chunk, budget)
-        return chunk.failed(outcome)
+        if isinstance(outcome, QStashError):
+            return self._narrow(chunk, outcome, NarrowingBudget(chunk.count))
+        return outcome
 
     def _try_chunk(self, chunk: Chunk) -> list[BulkResult] | QStashError:
         spec = chunk.spec
@@ -244,18 +241,20 @@ class MessageApi:
             return error
         return chunk.results(response.content, self._client._secrets_of(spec))
 
-    def _narrow(self, chunk: Chunk, budget: NarrowingBudget) -> list[BulkResult]:
-        """QStash refused ``chunk`` as a whole: send its halves on their own (their two
-        requests are paid for), splitting a refused half again while the budget lasts."""
+    def _narrow(
+        self, chunk: Chunk, error: QStashError, budget: NarrowingBudget
+    ) -> list[BulkResult]:
+        """The request for ``chunk`` failed with ``error``: when QStash refused it as a whole
+        and the budget allows, send its halves on their own (narrowing them in turn);
+        otherwise its messages share ``error``."""
+        if not (narrows(chunk, error) and budget.split()):
+            return chunk.failed(error)
         results: list[BulkResult] = []
         for half in chunk.halves():
             outcome = self._try_chunk(half)
-            if not isinstance(outcome, QStashError):
-                results += outcome
-            elif narrows(half, outcome) and budget.split():
-                results += self._narrow(half, budget)
-            else:
-                results += half.failed(outcome)
+            if isinstance(outcome, QStashError):
+                outcome = self._narrow(half, outcome, budget)
+            results += outcome
         return results
 
     def get(self, message_id: str) -> Message:
